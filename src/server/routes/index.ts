@@ -1,0 +1,6 @@
+import type { RouteSpec } from '../route.ts';
+import { ingestRoutes } from './ingest-routes.ts';
+import { systemRoutes } from './system-routes.ts';
+
+/** Every route of the API, one file per domain. Add a domain's routes here. */
+export const allRoutes: RouteSpec[] = [...systemRoutes, ...ingestRoutes];
