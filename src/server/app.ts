@@ -52,7 +52,6 @@ export function toCartwiseError(err: unknown): CartwiseError {
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     ...(options.logRequests === false ? {} : { loggerInstance: ctx.log }),
-    disableRequestLogging: options.logRequests === false,
     bodyLimit: ctx.config.maxBodyBytes,
   }) as unknown as FastifyInstance;
   const routes = [...allRoutes, ...(options.routes ?? [])];
