@@ -65,6 +65,13 @@ describe('POST /v1/events', () => {
     expect((await t.store.userEvents('u2')).map((e) => e.id)).toEqual(['ok-1']);
   });
 
+  it('keeps recent rejections for the dashboard, newest first', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/v1/ingest/rejections', headers: admin });
+    expect(r.json().totalSinceStart).toBeGreaterThanOrEqual(2);
+    expect(r.json().recent[0]).toMatchObject({ source: 'POST /v1/events', index: 2, issues: [{ path: 'events[2].ts' }] });
+    expect(r.json().recent[0].preview).toContain('soon');
+  });
+
   it('answers 400 naming the field when every event is bad', async () => {
     const r = await t.app.inject({ method: 'POST', url: '/v1/events', headers: admin, payload: [{ type: 'view', itemId: 'i1', ts }] });
     expect(r.statusCode).toBe(400);
@@ -115,6 +122,15 @@ describe('catalogue, users and stats', () => {
     const missing = await t.app.inject({ method: 'GET', url: '/v1/items/nope', headers: admin });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
+  });
+
+  it('lists items with paging and text/category filters', async () => {
+    await t.app.inject({ method: 'PUT', url: '/v1/items', headers: admin, payload: [{ id: 'sku-9', title: 'Red kettle', category: 'Home > Kitchen > Kettles' }] });
+    const r = await t.app.inject({ method: 'GET', url: '/v1/items?q=kettle&limit=5', headers: admin });
+    expect(r.json()).toEqual({ total: 1, items: [{ id: 'sku-9', title: 'Red kettle', category: 'Home > Kitchen > Kettles' }] });
+    const bad = await t.app.inject({ method: 'GET', url: '/v1/items?limit=0', headers: admin });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('limit');
   });
 
   it('rejects a catalogue batch with any bad item, listing every problem, and applies nothing', async () => {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CartwiseError, isCartwiseError } from '../core/errors.ts';
 import { validate } from '../core/schemas/index.ts';
+import { RejectionLog } from '../ingest/rejection-log.ts';
 import { authorize, keyKindOf } from './auth.ts';
 import { buildOpenApi } from './openapi.ts';
 import type { AppContext, RouteSpec } from './route.ts';
@@ -54,6 +55,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     ...(options.logRequests === false ? {} : { loggerInstance: ctx.log }),
     bodyLimit: ctx.config.maxBodyBytes,
   }) as unknown as FastifyInstance;
+  ctx.rejections ??= new RejectionLog();
   const routes = [...allRoutes, ...(options.routes ?? [])];
   const openApi = buildOpenApi(routes);
   const keys = { adminKey: ctx.config.adminKey, writeKey: ctx.config.writeKey };

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
+import type { RejectionLog } from '../ingest/rejection-log.ts';
 import type { Store } from '../store/store.ts';
 
 /** Who may call a route: anyone, the write key (storefront-safe) or admin, or admin only. */
@@ -12,6 +13,8 @@ export interface AppContext {
   config: Config;
   store: Store;
   log: Logger;
+  /** Recent rejected events (created by buildApp when absent). */
+  rejections?: RejectionLog;
 }
 
 /**

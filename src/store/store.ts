@@ -55,6 +55,15 @@ export interface ArtifactInfo {
   savedAt: string;
 }
 
+export interface ListItemsOptions {
+  limit?: number;
+  offset?: number;
+  /** Matches id or title, case-insensitive substring. */
+  text?: string;
+  /** Category path prefix, e.g. `Home > Kitchen`. */
+  category?: string;
+}
+
 export type StoreDialect = 'duckdb' | 'postgres';
 
 /**
@@ -72,6 +81,8 @@ export interface Store {
   getItems(ids: readonly string[]): Promise<Item[]>;
   deleteItem(id: string): Promise<boolean>;
   getUser(id: string): Promise<User | undefined>;
+  /** A page of the catalogue, ordered by id, optionally matching a text (id or title, case-insensitive) and a category prefix. */
+  listItems(options?: ListItemsOptions): Promise<{ items: Item[]; total: number }>;
   /** Streams the catalogue in batches, ordered by id. */
   scanItems(batchSize?: number): AsyncIterable<Item[]>;
   /** A user's events, newest first. */

@@ -42,6 +42,7 @@ export const ingestRoutes = defineRoutes([
     async handler(req, reply, ctx) {
       const list = batchOf(req.body, 'events', Limits.maxEventsPerBatch, 'events');
       const prepared = prepareEvents(list, ctx.config.pseudonymizeUserIds ? { pseudonymizeKey: ctx.config.adminKey } : {});
+      for (const r of prepared.rejected) ctx.rejections?.record('POST /v1/events', r.index, r.issues, list[r.index]);
       const result = await ctx.store.appendEvents(prepared.accepted);
       const body = {
         accepted: result.inserted,
@@ -120,6 +121,48 @@ export const ingestRoutes = defineRoutes([
     async handler(req, _reply, ctx) {
       const id = (req.params as { id: string }).id;
       return { itemId: id, deleted: await ctx.store.deleteItem(id) };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/items',
+    access: 'admin',
+    tag: 'Catalogue',
+    summary: 'List catalogue items (paged; filter by text in id/title and by category prefix)',
+    query: z.object({
+      q: z.string().max(200).optional(),
+      category: z.string().max(1000).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(50),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+    responseExample: { total: 1, items: [{ id: 'i1', title: 'Blue mug' }] },
+    async handler(req, _reply, ctx) {
+      const q = req.query as { q?: string; category?: string; limit: number; offset: number };
+      return ctx.store.listItems({ limit: q.limit, offset: q.offset, ...(q.q ? { text: q.q } : {}), ...(q.category ? { category: q.category } : {}) });
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/ingest/rejections',
+    access: 'admin',
+    tag: 'Data',
+    summary: 'Recent invalid events with their reasons (since the server started)',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    responseExample: { totalSinceStart: 1, recent: [{ at: '2025-01-01T00:00:00.000Z', source: 'POST /v1/events', index: 0, issues: [{ path: 'events[0].userId', message: 'is required' }], preview: '{"type":"view"}' }] },
+    async handler(req, _reply, ctx) {
+      const { limit } = req.query as { limit: number };
+      return { totalSinceStart: ctx.rejections?.totalSinceStart ?? 0, recent: ctx.rejections?.recent(limit) ?? [] };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/keys',
+    access: 'admin',
+    tag: 'Data',
+    summary: 'The write key (to embed in a storefront) and where the keys come from',
+    responseExample: { writeKey: 'cw_write_…', adminKeyPrefix: 'cw_admin_abc' },
+    async handler(_req, _reply, ctx) {
+      return { writeKey: ctx.config.writeKey, adminKeyPrefix: ctx.config.adminKey.slice(0, 12) };
     },
   },
   {

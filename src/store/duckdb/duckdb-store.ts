@@ -5,7 +5,7 @@ import { CartwiseError } from '../../core/errors.ts';
 import type { Item, StoredEvent, User } from '../../core/schemas/index.ts';
 import { decodeArtifact, encodeArtifact } from '../artifact-codec.ts';
 import { eventFromRow, itemFromRow, userFromRow } from '../rows.ts';
-import type { AppendResult, Artifact, ArtifactInfo, InteractionBatch, InteractionScanOptions, Store, StoreStats } from '../store.ts';
+import type { AppendResult, Artifact, ArtifactInfo, InteractionBatch, InteractionScanOptions, ListItemsOptions, Store, StoreStats } from '../store.ts';
 import { duckDbMigrations } from './migrations.ts';
 
 /** Serialises async work: DuckDB allows one writer, and appends must not interleave. */
@@ -207,6 +207,23 @@ export class DuckDbStore implements Store {
   async getUser(id: string): Promise<User | undefined> {
     const rows = await this.rows('SELECT * FROM users WHERE id = $1', [id]);
     return rows[0] ? userFromRow(rows[0]) : undefined;
+  }
+
+  async listItems(options: ListItemsOptions = {}): Promise<{ items: Item[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.text) {
+      params.push(`%${options.text.toLowerCase()}%`);
+      where.push(`(lower(id) LIKE $${params.length} OR lower(title) LIKE $${params.length})`);
+    }
+    if (options.category) {
+      params.push(options.category);
+      where.push(`starts_with(coalesce(category, ''), $${params.length})`);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [count] = await this.rows(`SELECT count(*) AS n FROM items ${clause}`, params);
+    const rows = await this.rows(`SELECT * FROM items ${clause} ORDER BY id LIMIT ${Math.max(0, Math.min(options.limit ?? 50, 1000))} OFFSET ${Math.max(0, options.offset ?? 0)}`, params);
+    return { items: rows.map(itemFromRow), total: Number(count?.['n'] ?? 0) };
   }
 
   async *scanItems(batchSize = 5000): AsyncIterable<Item[]> {
