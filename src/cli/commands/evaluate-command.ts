@@ -1,0 +1,168 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CartwiseError } from '../../core/errors.ts';
+import { readInteractionCsv, type InteractionTable } from '../../recommend/interactions/csv-rows.ts';
+import { DefaultEventWeights } from '../../recommend/interactions/interaction-builder.ts';
+import { evaluateTrainTest, type EvaluationResult } from '../../recommend/eval/evaluator.ts';
+import { splitInteractions, subsetTable, type SplitProtocol } from '../../recommend/eval/split.ts';
+import { getFactory } from '../../recommend/models/index.ts';
+import type { Store } from '../../store/store.ts';
+import { withContext, type GlobalFlags } from '../context.ts';
+import { table } from '../format.ts';
+import { createProgress } from '../progress.ts';
+
+interface EvaluateFlags extends GlobalFlags {
+  train?: string;
+  test?: string;
+  data?: string;
+  protocol?: string;
+  testFraction?: string;
+  ratio?: string;
+  stratify?: string;
+  minUser?: string;
+  seed?: string;
+  algo: string;
+  param: string[];
+  k: string;
+  out?: string;
+}
+
+/** Parses `key=value` (value: number, true/false, or string); `algo.key=value` targets one algorithm. */
+export function parseParamFlags(flags: readonly string[], algos: readonly string[]): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>(algos.map((a) => [a, {}]));
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new CartwiseError('INVALID_PARAM', { name: flag, reason: 'expected key=value' });
+    let key = flag.slice(0, eq).trim();
+    const raw = flag.slice(eq + 1).trim();
+    const value: unknown = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    let targets = algos;
+    const dot = key.indexOf('.');
+    if (dot > 0 && algos.includes(key.slice(0, dot))) {
+      targets = [key.slice(0, dot)];
+      key = key.slice(dot + 1);
+    }
+    let used = false;
+    for (const a of targets) {
+      const shape = (getFactory(a).paramsSchema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+      if (key in shape) {
+        (out.get(a) as Record<string, unknown>)[key] = value;
+        used = true;
+      }
+    }
+    if (!used) {
+      const known = targets.map((a) => `${a}: ${Object.keys((getFactory(a).paramsSchema as unknown as { shape?: Record<string, unknown> }).shape ?? {}).join(', ')}`).join('; ');
+      throw new CartwiseError('INVALID_PARAM', { name: key, reason: `no selected algorithm has this parameter (${known})` });
+    }
+  }
+  return out;
+}
+
+async function tableFromStore(store: Store, signal: AbortSignal): Promise<InteractionTable> {
+  const users: string[] = [];
+  const items: string[] = [];
+  const ts: number[] = [];
+  const weights: number[] = [];
+  for await (const batch of store.scanInteractions()) {
+    if (signal.aborted) throw new CartwiseError('ABORTED');
+    for (let i = 0; i < batch.length; i++) {
+      const type = batch.types[i] as string;
+      const rating = batch.rating[i] as number;
+      const w = type === 'review' && Number.isFinite(rating) ? rating : (DefaultEventWeights[type] ?? 0);
+      if (w <= 0) continue;
+      users.push(batch.userIds[i] as string);
+      items.push(batch.itemIds[i] as string);
+      ts.push(batch.ts[i] as number);
+      weights.push(w);
+    }
+  }
+  return { length: users.length, users, items, ts: Float64Array.from(ts), weights: Float64Array.from(weights) };
+}
+
+const METRIC_COLUMNS = ['ndcg', 'recall', 'precision', 'map', 'hr', 'mrr'];
+
+function render(results: EvaluationResult[], ks: number[]): string {
+  const headers = ['algo', ...ks.flatMap((k) => METRIC_COLUMNS.map((m) => `${m}@${k}`)), `coverage@${Math.max(...ks)}`, 'users', 'fit s', 'predict s'];
+  const rows = results.map((r) => [
+    r.algo,
+    ...ks.flatMap((k) => METRIC_COLUMNS.map((m) => r[`${m}@${k}`] as number)),
+    r[`coverage@${Math.max(...ks)}`] as number,
+    r.users,
+    r.fit_s,
+    r.predict_s,
+  ]);
+  return table(headers, rows);
+}
+
+/** `cartwise evaluate`: offline evaluation of one or more algorithms on explicit files or a split protocol. */
+export function registerEvaluateCommand(program: Command): void {
+  program
+    .command('evaluate')
+    .description(
+      'Evaluate recommendation algorithms offline: full ranking, train items excluded. Either --train/--test CSV files ' +
+        '(header user,item,ts[,weight], as `recs.py split` writes) or --protocol over the store\'s events or a --data CSV',
+    )
+    .option('--train <file>', 'training CSV (user,item,ts[,weight])')
+    .option('--test <file>', 'test CSV (user,item,ts[,weight])')
+    .option('--data <file>', 'one CSV to split with --protocol (default: the store\'s events)')
+    .option('--protocol <name>', 'split protocol: loo, time or random', 'loo')
+    .option('--test-fraction <x>', 'time protocol: share of time held out', '0.1')
+    .option('--ratio <x>', 'random protocol: training share within each group', '0.75')
+    .option('--stratify <group>', 'random protocol: user or item', 'user')
+    .option('--min-user <n>', 'drop users with fewer interactions before splitting', '2')
+    .option('--seed <n>', 'seed of the split and of the models', '42')
+    .requiredOption('--algo <names>', 'algorithm name or comma-separated names (pop, itemknn, sar, ease, …)')
+    .option('--param <key=value>', 'hyper-parameter, repeatable; `algo.key=value` for one algorithm', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--k <list>', 'cut-offs, comma-separated', '10,20')
+    .option('--out <file>', 'write the JSON report here')
+    .option('--json', 'print JSON (one object for one algorithm)')
+    .action(async (flags: EvaluateFlags) => {
+      const merged: EvaluateFlags = { ...(program.opts() as GlobalFlags), ...flags };
+      const algos = merged.algo.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+      for (const a of algos) getFactory(a);
+      const ks = merged.k.split(',').map((k) => Number(k.trim()));
+      if (ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new CartwiseError('INVALID_PARAM', { name: 'k', reason: `expected comma-separated positive integers; got "${merged.k}"` });
+      const params = parseParamFlags(merged.param, algos);
+      const seed = Number(merged.seed ?? 42);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      let split: { train: InteractionTable; test: InteractionTable; protocol: string };
+      try {
+        if (merged.train || merged.test) {
+          if (!merged.train || !merged.test) throw new CartwiseError('INVALID_PARAM', { name: merged.train ? 'test' : 'train', reason: '--train and --test go together' });
+          split = { train: await readInteractionCsv(merged.train), test: await readInteractionCsv(merged.test), protocol: 'files' };
+        } else {
+          const protocol = merged.protocol as SplitProtocol;
+          const all = merged.data ? await readInteractionCsv(merged.data) : await withContext(merged, (ctx) => tableFromStore(ctx.store, ctx.signal));
+          const s = splitInteractions(all, {
+            protocol,
+            testFraction: Number(merged.testFraction),
+            ratio: Number(merged.ratio),
+            stratify: merged.stratify === 'item' ? 'item' : 'user',
+            minUserInteractions: Number(merged.minUser),
+            seed,
+          });
+          split = { train: subsetTable(all, s.train), test: subsetTable(all, s.test), protocol };
+        }
+        const results: EvaluationResult[] = [];
+        for (const algo of algos) {
+          const progress = merged.json ? undefined : createProgress(`fit ${algo}`);
+          const r = await evaluateTrainTest(split.train, split.test, algo, params.get(algo) ?? {}, {
+            ks,
+            seed,
+            signal: controller.signal,
+            ...(progress ? { onProgress: (p) => progress.update(p.done, p.phase) } : {}),
+          });
+          progress?.finish();
+          results.push(r);
+        }
+        const report = { protocol: split.protocol, trainRows: split.train.length, testRows: split.test.length, ks, results };
+        if (merged.out) writeFileSync(merged.out, JSON.stringify(report, null, 2) + '\n');
+        if (merged.json) process.stdout.write(JSON.stringify(results.length === 1 ? results[0] : report) + '\n');
+        else process.stdout.write(`protocol ${split.protocol} · train ${split.train.length} rows · test ${split.test.length} rows\n\n${render(results, ks)}\n`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
