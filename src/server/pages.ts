@@ -31,14 +31,3 @@ fetch('/openapi.json').then(r=>r.json()).then(doc=>{
 });
 </script></body></html>`;
 }
-
-export function homePage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cartwise</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
-<body><header>Cartwise</header><main>
-<div class="card"><h2>Cartwise is running</h2>
-<p>The dashboard is being built; everything is available through the API today.</p>
-<ul><li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI</a>)</li><li><a href="/healthz">Health</a></li></ul>
-<p>Store counts (admin key): <code>curl -H "Authorization: Bearer $CARTWISE_ADMIN_KEY" http://localhost:8080/v1/stats</code></p></div>
-</main></body></html>`;
-}

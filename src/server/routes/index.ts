@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../route.ts';
 import { ingestRoutes } from './ingest-routes.ts';
 import { systemRoutes } from './system-routes.ts';
+import { webRoutes } from './web-routes.ts';
 
 /** Every route of the API, one file per domain. Add a domain's routes here. */
-export const allRoutes: RouteSpec[] = [...systemRoutes, ...ingestRoutes];
+export const allRoutes: RouteSpec[] = [...systemRoutes, ...webRoutes, ...ingestRoutes];

@@ -1,5 +1,5 @@
 import { defineRoutes } from '../route.ts';
-import { docsPage, homePage } from '../pages.ts';
+import { docsPage } from '../pages.ts';
 
 export const systemRoutes = defineRoutes([
   {
@@ -22,17 +22,6 @@ export const systemRoutes = defineRoutes([
     produces: 'text/html; charset=utf-8',
     async handler() {
       return docsPage();
-    },
-  },
-  {
-    method: 'GET',
-    url: '/',
-    access: 'public',
-    tag: 'System',
-    summary: 'Dashboard',
-    produces: 'text/html; charset=utf-8',
-    async handler() {
-      return homePage();
     },
   },
 ]);
