@@ -204,6 +204,7 @@ export abstract class BaseRecommender<P extends Record<string, unknown>> impleme
   }
 
   async fit(data: InteractionData, options: FitOptions = {}): Promise<void> {
+    checkAbort(options.signal);
     this.nUsers = data.nUsers;
     this.nItems = data.nItems;
     this.history = data.matrix;
