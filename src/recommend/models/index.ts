@@ -4,6 +4,8 @@
  */
 import { CartwiseError } from '../../core/errors.ts';
 import type { Recommender, RecommenderFactory } from '../recommender.ts';
+import { alsFactory } from './als.ts';
+import { bprFactory } from './bpr.ts';
 import { easeFactory } from './ease.ts';
 import { itemKnnFactory } from './item-knn.ts';
 import { popularityFactory } from './popularity.ts';
@@ -18,6 +20,8 @@ export const recommenderFactories = {
   itemknn: itemKnnFactory,
   sar: sarFactory,
   ease: easeFactory,
+  als: alsFactory,
+  bpr: bprFactory,
 } satisfies Record<string, AnyRecommenderFactory>;
 
 export type AlgorithmName = keyof typeof recommenderFactories;

@@ -1,4 +1,6 @@
 import { runRecommenderContract } from '../recommender.contract.ts';
+import { alsFactory } from './als.ts';
+import { bprFactory } from './bpr.ts';
 import { easeFactory } from './ease.ts';
 import { itemKnnFactory } from './item-knn.ts';
 import { popularityFactory } from './popularity.ts';
@@ -11,3 +13,5 @@ runRecommenderContract(itemKnnFactory, { params: { neighbors: 5, similarity: 'as
 runRecommenderContract(sarFactory);
 runRecommenderContract(sarFactory, { params: { similarity: 'lift', halfLifeDays: 0 } });
 runRecommenderContract(easeFactory, { params: { lambda: 10 } });
+runRecommenderContract(alsFactory, { params: { factors: 4, iterations: 15, alpha: 10, reg: 0.1 } });
+runRecommenderContract(bprFactory, { params: { factors: 8, epochs: 200, lr: 0.05 } });
