@@ -1,0 +1,274 @@
+/**
+ * SASRec: a causal Transformer over each shopper's item sequence, trained in-process on typed arrays.
+ * Paper: Kang & McAuley, "Self-Attentive Sequential Recommendation" (ICDM 2018), with the loss of "SASRec+"
+ * (Klenitskiy & Vasilev, RecSys 2023: full softmax cross-entropy) or sampled softmax with logQ correction
+ * (gSASRec, Petrov & Macdonald, RecSys 2023, shows many negatives are what matters), pre-LN blocks, AdamW.
+ * Complexity: see train.ts per epoch; a request costs one forward over ≤ maxLen tokens
+ * (O(blocks · maxLen · dim · (4·dim + 2·ffnDim + maxLen))) plus O(nItems · dim) to score the catalogue.
+ * Serving recomputes the window per request (no per-position cache: a 50-item window is a few hundred µs, see
+ * bench/recommend/sasrec-serving.bench.ts), so a new event — passed as `recentItems` — changes the next answer at
+ * once without retraining. Anonymous sessions score from `recentItems` alone.
+ * Limits: no item side features yet; event weights and timestamps other than order are ignored; windows longer than
+ * `maxLen` keep the latest items; training uses one thread.
+ */
+import { z } from 'zod';
+import { CartwiseError } from '../../../core/errors.ts';
+import type { Artifact } from '../../../store/store.ts';
+import { bytesOf, float32Of, int32Of } from '../../../store/artifact-codec.ts';
+import type { InteractionData } from '../../interactions/interaction-builder.ts';
+import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, type FitOptions, type Profile, type RecommendQuery, type RecommenderFactory } from '../../recommender.ts';
+import { SasrecNetwork, type SasrecShape, type SasrecWeights } from './network.ts';
+import { packBatch, scoreAll, trainSasrec, type EpochRecord, type SasrecTrainConfig, type TrainCheckpoint } from './train.ts';
+import type { AdamWState } from './optimizer.ts';
+
+export const sasrecParamsSchema = z.object({
+  dim: z.number().int().min(2).max(1024).default(64).describe('embedding and hidden width'),
+  blocks: z.number().int().min(0).max(12).default(2).describe('number of self-attention blocks'),
+  heads: z.number().int().min(1).max(32).default(2).describe('attention heads (must divide dim)'),
+  maxLen: z.number().int().min(1).max(1000).default(50).describe('longest history window the model reads (latest items kept)'),
+  epochs: z.number().int().min(1).max(1000).default(30).describe('maximum training epochs (early stopping may end sooner)'),
+  negatives: z.number().int().min(0).max(100_000).default(256).describe('sampled negatives per batch for sampled softmax with logQ correction; 0 = full softmax over the catalogue'),
+  samplerPower: z.number().min(0).max(1).default(1).describe('negatives drawn with probability ∝ (count+1)^samplerPower (0 = uniform)'),
+  dropout: z.number().min(0).max(0.9).default(0.2).describe('dropout rate on embeddings and residual branches'),
+  lr: z.number().positive().max(1).default(0.001).describe('AdamW learning rate after warm-up'),
+  weightDecay: z.number().min(0).max(1).default(0).describe('AdamW decoupled weight decay (matrices, positions, touched item rows)'),
+  warmupSteps: z.number().int().min(0).default(100).describe('linear learning-rate warm-up steps'),
+  clipNorm: z.number().min(0).default(5).describe('global gradient-norm clipping (0 = off)'),
+  batchSize: z.number().int().min(1).max(4096).default(128).describe('sequences per mini-batch'),
+  ffnMultiplier: z.number().int().min(1).max(8).default(1).describe('feed-forward hidden width as a multiple of dim'),
+  activation: z.enum(['relu', 'gelu']).default('gelu').describe('feed-forward activation'),
+  patience: z.number().int().min(0).default(3).describe('epochs without better validation NDCG@10 before stopping (0 = off)'),
+  validationUsers: z.number().int().min(0).default(3000).describe('users whose last training item is held out for early stopping (0 = none)'),
+});
+export type SasrecParams = z.infer<typeof sasrecParamsSchema>;
+
+/** Fit options of SASRec: the shared ones plus epoch checkpoints and resumption. */
+export interface SasrecFitOptions extends FitOptions {
+  /** Receives a checkpoint after every epoch (turn it into an artifact with {@link checkpointToArtifact}). */
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
+  /** Resumes training from a checkpoint of the same data and parameters. */
+  resumeFrom?: TrainCheckpoint;
+}
+
+/** Why an item is recommended: the history item it most plausibly follows. */
+export interface SasrecExplanation {
+  /** Item index of the anchor in the history ("next after X"), -1 when none. */
+  after: number;
+  /** Attention weight of the anchor at the last position (averaged over heads). */
+  attention: number;
+}
+
+function shapeOf(p: SasrecParams, nItems: number): SasrecShape {
+  if (p.dim % p.heads !== 0) throw new CartwiseError('INVALID_PARAM', { name: 'heads', reason: `heads (${p.heads}) must divide dim (${p.dim})` });
+  return { nItems, dim: p.dim, blocks: p.blocks, heads: p.heads, maxLen: p.maxLen, ffnDim: p.dim * p.ffnMultiplier, activation: p.activation, dropout: p.dropout };
+}
+
+/** The SASRec recommender. */
+export class SasrecRecommender extends BaseRecommender<SasrecParams> {
+  readonly kind = 'sasrec';
+  shape: SasrecShape | undefined;
+  weights: SasrecWeights | undefined;
+  /** Learning curve of the last fit. */
+  learningCurve: EpochRecord[] = [];
+  bestEpoch = 0;
+  /** [nUsers + 1] per-user sequence offsets */
+  seqIndptr: Int32Array = new Int32Array(1);
+  /** per-user item sequences, oldest first */
+  seqItems: Int32Array = new Int32Array(0);
+  private net: SasrecNetwork | undefined;
+
+  override async fit(data: InteractionData, options: SasrecFitOptions = {}): Promise<void> {
+    await super.fit(data, options);
+  }
+
+  protected async fitModel(data: InteractionData, options: SasrecFitOptions): Promise<void> {
+    checkAbort(options.signal);
+    const p = this.params;
+    const shape = shapeOf(p, data.nItems);
+    this.seqIndptr = data.seqIndptr.slice();
+    this.seqItems = data.seqItems.slice();
+    const config: SasrecTrainConfig = {
+      epochs: p.epochs,
+      batchSize: p.batchSize,
+      negatives: p.negatives,
+      samplerPower: p.samplerPower,
+      optimizer: { lr: p.lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: p.weightDecay, warmupSteps: p.warmupSteps, clipNorm: p.clipNorm },
+      patience: p.patience,
+      validationUsers: p.validationUsers,
+      seed: options.seed ?? 42,
+    };
+    const result = await trainSasrec(shape, config, { indptr: this.seqIndptr, items: this.seqItems }, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
+      ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+    });
+    this.shape = shape;
+    this.weights = result.weights;
+    this.learningCurve = result.history;
+    this.bestEpoch = result.bestEpoch;
+    this.net = new SasrecNetwork(shape, result.weights);
+  }
+
+  /** The item window of a query: the user's sequence then the recent items, latest `maxLen` kept. */
+  windowOf(query: RecommendQuery): Int32Array {
+    const user = typeof query === 'number' ? query : (query.user ?? -1);
+    const recent = typeof query === 'number' ? undefined : query.recentItems;
+    const parts: number[] = [];
+    if (user >= 0 && user < this.nUsers) {
+      for (let p = this.seqIndptr[user]!; p < this.seqIndptr[user + 1]!; p++) parts.push(this.seqItems[p]!);
+    }
+    if (recent) for (let i = 0; i < recent.length; i++) {
+      const it = recent[i] as number;
+      if (Number.isInteger(it) && it >= 0 && it < this.nItems) parts.push(it);
+    }
+    const maxLen = this.shape?.maxLen ?? this.params.maxLen;
+    return Int32Array.from(parts.length > maxLen ? parts.slice(parts.length - maxLen) : parts);
+  }
+
+  private forwardWindow(window: Int32Array): Float32Array {
+    const net = this.net as SasrecNetwork;
+    const { batch } = packBatch(window, [0, window.length], 1, net.shape.maxLen, false);
+    const h = net.forward(batch);
+    const d = net.shape.dim;
+    return Float32Array.from(h.subarray((window.length - 1) * d, window.length * d));
+  }
+
+  override score(query: RecommendQuery, out: Float64Array): boolean {
+    if (!this.fitted || !this.net || !this.shape) throw new CartwiseError('MODEL_NOT_READY', { reason: 'sasrec is not fitted' });
+    const window = this.windowOf(query);
+    if (window.length === 0) {
+      out.fill(0);
+      return false;
+    }
+    const h = this.forwardWindow(window);
+    scoreAll(this.net.weights.item, h, 0, this.nItems, this.shape.dim, out);
+    return true;
+  }
+
+  protected scoreProfile(_profile: Profile, _out: Float64Array): boolean {
+    // Unused: `score` reads the ordered sequence, not the unordered profile.
+    return false;
+  }
+
+  /**
+   * Explains `item` for a query ("next after X"): the history item weighing attention at the last position (last
+   * block, mean over heads) times its embedding cosine with `item`; the most attended item when none is similar.
+   */
+  explain(query: RecommendQuery, item: number): SasrecExplanation {
+    if (!this.net || !this.shape) throw new CartwiseError('MODEL_NOT_READY', { reason: 'sasrec is not fitted' });
+    const window = this.windowOf(query);
+    if (window.length === 0) return { after: -1, attention: 0 };
+    this.forwardWindow(window);
+    const { dim, heads } = this.shape;
+    const { probs, len } = this.net.lastBlockAttention(0);
+    const E = this.net.weights.item;
+    const norm = (r: number) => {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += E[r * dim + j]! ** 2;
+      return Math.sqrt(s) + 1e-12;
+    };
+    const ni = item >= 0 && item < this.nItems ? norm(item) : 0;
+    let best = -1;
+    let bestScore = -Infinity;
+    let bestAtt = 0;
+    let topAtt = -1;
+    let topAttItem = -1;
+    for (let j = 0; j < window.length; j++) {
+      let a = 1 / window.length;
+      if (len === window.length) {
+        a = 0;
+        for (let h = 0; h < heads; h++) a += probs[h * len * len + (len - 1) * len + j]!;
+        a /= heads;
+      }
+      const r = window[j]!;
+      if (a > topAtt) {
+        topAtt = a;
+        topAttItem = r;
+      }
+      if (r === item || ni === 0) continue;
+      let c = 0;
+      for (let k = 0; k < dim; k++) c += E[r * dim + k]! * E[item * dim + k]!;
+      const s = (a * c) / (norm(r) * ni);
+      if (s > bestScore) {
+        bestScore = s;
+        best = r;
+        bestAtt = a;
+      }
+    }
+    return best >= 0 && bestScore > 0 ? { after: best, attention: bestAtt } : { after: topAttItem, attention: topAtt };
+  }
+
+  toArtifact(): Artifact {
+    if (!this.weights || !this.shape) throw new CartwiseError('MODEL_NOT_READY', { reason: 'sasrec is not fitted' });
+    return {
+      manifest: this.manifest({ shape: this.shape, learningCurve: this.learningCurve, bestEpoch: this.bestEpoch }),
+      buffers: {
+        ...csrBuffers('history', this.history),
+        'weights.item': bytesOf(this.weights.item),
+        'weights.dense': bytesOf(this.weights.dense),
+        'seq.indptr': bytesOf(this.seqIndptr),
+        'seq.items': bytesOf(this.seqItems),
+      },
+    };
+  }
+
+  /** Restores weights and sequences from an artifact written by {@link toArtifact}. */
+  restore(artifact: Artifact): void {
+    this.restoreBase(artifact);
+    const m = artifact.manifest as { shape: SasrecShape; learningCurve?: EpochRecord[]; bestEpoch?: number };
+    this.shape = m.shape;
+    this.learningCurve = m.learningCurve ?? [];
+    this.bestEpoch = m.bestEpoch ?? 0;
+    this.weights = { item: float32Of(requireBuffer(artifact, 'weights.item')), dense: float32Of(requireBuffer(artifact, 'weights.dense')) };
+    this.seqIndptr = int32Of(requireBuffer(artifact, 'seq.indptr'));
+    this.seqItems = int32Of(requireBuffer(artifact, 'seq.items'));
+    this.net = new SasrecNetwork(this.shape, this.weights);
+  }
+}
+
+/** Serialises a training checkpoint (weights, optimiser moments, best weights, curve) as an artifact. */
+export function checkpointToArtifact(c: TrainCheckpoint, params: SasrecParams): Artifact {
+  return {
+    manifest: { kind: 'sasrec-checkpoint', version: 1, params: { ...params }, epoch: c.epoch, step: c.adam.step, bestNdcg: c.bestNdcg, bestEpoch: c.bestEpoch, history: c.history },
+    buffers: {
+      'weights.item': bytesOf(c.weights.item),
+      'weights.dense': bytesOf(c.weights.dense),
+      'best.item': bytesOf(c.best.item),
+      'best.dense': bytesOf(c.best.dense),
+      'adam.mItem': bytesOf(c.adam.mItem),
+      'adam.vItem': bytesOf(c.adam.vItem),
+      'adam.mDense': bytesOf(c.adam.mDense),
+      'adam.vDense': bytesOf(c.adam.vDense),
+    },
+  };
+}
+
+/** Reads a checkpoint written by {@link checkpointToArtifact}. */
+export function checkpointFromArtifact(a: Artifact): TrainCheckpoint {
+  const m = a.manifest as { kind?: string; epoch: number; step: number; bestNdcg: number | null; bestEpoch: number; history: EpochRecord[] };
+  if (m.kind !== 'sasrec-checkpoint') throw new CartwiseError('VALIDATION_FAILED', { reason: `artifact is a "${String(m.kind)}", not a sasrec-checkpoint` });
+  const f = (name: string) => float32Of(requireBuffer(a, name));
+  const adam: AdamWState = { step: m.step, mItem: f('adam.mItem'), vItem: f('adam.vItem'), mDense: f('adam.mDense'), vDense: f('adam.vDense') };
+  return {
+    epoch: m.epoch,
+    weights: { item: f('weights.item'), dense: f('weights.dense') },
+    best: { item: f('best.item'), dense: f('best.dense') },
+    adam,
+    bestNdcg: m.bestNdcg ?? Number.NaN,
+    bestEpoch: m.bestEpoch,
+    history: m.history.map((h) => ({ ...h, ndcg10: h.ndcg10 ?? Number.NaN })),
+  };
+}
+
+export const sasrecFactory: RecommenderFactory<SasrecParams> = {
+  kind: 'sasrec',
+  description: 'SASRec: causal self-attention Transformer over each shopper\'s sequence (full or sampled softmax, AdamW, early stopping)',
+  paramsSchema: sasrecParamsSchema,
+  create: (params) => new SasrecRecommender(parseParams(sasrecParamsSchema, params)),
+  fromArtifact(artifact) {
+    const m = new SasrecRecommender(parseParams(sasrecParamsSchema, artifact.manifest.params));
+    m.restore(artifact);
+    return m;
+  },
+};
