@@ -45,7 +45,8 @@ export function parseParamFlags(flags: readonly string[], algos: readonly string
     let used = false;
     for (const a of targets) {
       const shape = (getFactory(a).paramsSchema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
-      if (key in shape) {
+      // A hybrid takes its components' parameters as `<algo>.<param>`.
+      if (key in shape || (a === 'hybrid' && key.includes('.'))) {
         (out.get(a) as Record<string, unknown>)[key] = value;
         used = true;
       }

@@ -6,10 +6,14 @@ import { CartwiseError } from '../../core/errors.ts';
 import type { Recommender, RecommenderFactory } from '../recommender.ts';
 import { alsFactory } from './als.ts';
 import { bprFactory } from './bpr.ts';
+import { contentFactory } from './content.ts';
 import { easeFactory } from './ease.ts';
+import { fbtFactory } from './fbt.ts';
+import { createHybridFactory } from './hybrid.ts';
 import { itemKnnFactory } from './item-knn.ts';
 import { popularityFactory } from './popularity.ts';
 import { sarFactory } from './sar.ts';
+import { userKnnFactory } from './user-knn.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- factories differ in their params type
 type AnyRecommenderFactory = RecommenderFactory<any>;
@@ -22,6 +26,10 @@ export const recommenderFactories = {
   ease: easeFactory,
   als: alsFactory,
   bpr: bprFactory,
+  userknn: userKnnFactory,
+  content: contentFactory,
+  fbt: fbtFactory,
+  hybrid: createHybridFactory((name) => getFactory(name)),
 } satisfies Record<string, AnyRecommenderFactory>;
 
 export type AlgorithmName = keyof typeof recommenderFactories;
