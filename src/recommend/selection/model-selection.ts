@@ -1,0 +1,218 @@
+/**
+ * Model selection (issue 3 part 4): a time-based validation split of the event table (the last `testFraction` of
+ * the time range held out, as the evaluator's `time` protocol), a small hyper-parameter grid per algorithm tried
+ * round-robin within a time budget, every candidate scored with the one evaluator (full ranking, training items
+ * excluded), and the best picked by one metric (default `ndcg@10`). The result is a leaderboard: every candidate
+ * with its metrics, fit time and status, best first.
+ *
+ * The budget is enforced three ways: no candidate starts after it is spent; a candidate whose estimated cost
+ * (EASE: n³/2 multiply-adds) exceeds what is left is skipped; a running fit is aborted at the deadline through its
+ * progress callback and abort signal and recorded as `timeout`.
+ */
+import { CartwiseError, isCartwiseError } from '../../core/errors.ts';
+import { createRng } from '../../core/random.ts';
+import { subsetTable, splitInteractions } from '../eval/split.ts';
+import { buildTargets, scoreModel } from '../eval/evaluator.ts';
+import { rankingMetrics } from '../eval/metrics.ts';
+import type { InteractionData, InteractionOptions } from '../interactions/interaction-builder.ts';
+import { getFactory } from '../models/index.ts';
+import type { FitProgress, Recommender } from '../recommender.ts';
+import { buildEventData, type EventTable } from './event-table.ts';
+import { candidatesFor, defaultAlgorithms, type Candidate, type ParamGrid } from './grids.ts';
+
+/** A metric to select by, e.g. `ndcg@10`. */
+export interface SelectionMetric {
+  key: string;
+  name: string;
+  k: number;
+}
+
+/** Parses `name@k` (a ranking metric, `coverage` or `novelty`); throws `INVALID_PARAM` naming `metric`. */
+export function parseSelectionMetric(text: string): SelectionMetric {
+  const m = /^([a-z]+)@(\d+)$/.exec(text.trim().toLowerCase());
+  const names = [...rankingMetrics.map((r) => r.name), 'coverage', 'novelty'];
+  if (!m || !names.includes(m[1] as string) || Number(m[2]) <= 0) {
+    throw new CartwiseError('INVALID_PARAM', { name: 'metric', reason: `expected NAME@K with NAME one of ${names.join(', ')} (e.g. ndcg@10); got "${text}"` });
+  }
+  return { key: `${m[1]}@${Number(m[2])}`, name: m[1] as string, k: Number(m[2]) };
+}
+
+export const CandidateStatuses = { ok: 'ok', failed: 'failed', timeout: 'timeout', skipped: 'skipped' } as const;
+export type CandidateStatus = keyof typeof CandidateStatuses;
+
+/** One row of the leaderboard. */
+export interface LeaderboardEntry {
+  algo: string;
+  params: Record<string, unknown>;
+  status: CandidateStatus;
+  /** The selection metric's value (ok entries). */
+  score?: number;
+  /** Every metric at the selection cut-off (ok entries). */
+  metrics?: Record<string, number>;
+  fitS?: number;
+  /** Why a candidate failed or was skipped. */
+  reason?: string;
+}
+
+/** The outcome of a selection run (kept as JSON in the store and served by `GET /v1/models`). */
+export interface Leaderboard {
+  metric: string;
+  protocol: { kind: 'time'; testFraction: number };
+  trainRows: number;
+  testRows: number;
+  /** Users scored on the validation split (after sampling). */
+  validationUsers: number;
+  items: number;
+  budgetMs: number;
+  elapsedMs: number;
+  createdAt: string;
+  /** Best first: ok entries by score, then timeouts, failures and skipped candidates. */
+  entries: LeaderboardEntry[];
+  winner: { algo: string; params: Record<string, unknown>; score: number } | null;
+}
+
+export interface SelectionOptions {
+  /** Metric to maximise (default `ndcg@10`). */
+  metric?: string;
+  /** Wall-clock budget for the whole search in milliseconds (default 10 minutes). */
+  budgetMs?: number;
+  /** Algorithms to try (default: every registered one). */
+  algorithms?: readonly string[];
+  /** Grids by algorithm (default {@link defaultGrids}). */
+  grids?: Readonly<Record<string, ParamGrid>>;
+  /** Share of the time range held out for validation (default 0.1). */
+  testFraction?: number;
+  /** At most this many validation users are scored (seeded sample; default 3000). */
+  maxValidationUsers?: number;
+  /** Builder options of the training matrix. */
+  interactions?: InteractionOptions;
+  seed?: number;
+  signal?: AbortSignal;
+  /** Progress: phase `candidate` counts finished candidates; phase `fit` relays the running model's progress. */
+  onProgress?: (progress: FitProgress & { algo?: string }) => void;
+  /** Called after every candidate (live leaderboards). */
+  onEntry?: (entry: LeaderboardEntry) => void;
+  /** Cost per EASE multiply-add in seconds for the budget estimate (default 1e-9). */
+  secondsPerFlop?: number;
+}
+
+function sampleTargets(targets: Map<number, Set<number>>, max: number, seed: number): Map<number, Set<number>> {
+  if (targets.size <= max) return targets;
+  const users = [...targets.keys()].sort((a, b) => a - b);
+  createRng(seed).shuffle(users);
+  const out = new Map<number, Set<number>>();
+  for (const u of users.slice(0, max)) out.set(u, targets.get(u) as Set<number>);
+  return out;
+}
+
+/** Estimated fit seconds of a candidate where it is predictable (EASE's dense inverse), else undefined. */
+export function estimateFitSeconds(candidate: Candidate, data: InteractionData, secondsPerFlop = 1e-9): number | undefined {
+  if (candidate.algo !== 'ease') return undefined;
+  const cap = Number(candidate.params.maxItems ?? 20_000);
+  const n = Math.min(data.nItems, cap);
+  return (n * n * n * 0.5 + n * n) * secondsPerFlop;
+}
+
+function rankEntries(entries: LeaderboardEntry[]): LeaderboardEntry[] {
+  const order: Record<CandidateStatus, number> = { ok: 0, timeout: 1, failed: 2, skipped: 3 };
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => order[a.e.status] - order[b.e.status] || (b.e.score ?? -Infinity) - (a.e.score ?? -Infinity) || a.i - b.i)
+    .map((x) => x.e);
+}
+
+/**
+ * Runs model selection on an event table and returns the leaderboard (the caller fits the winner on all data).
+ * Throws `ABORTED` when `signal` fires, `INVALID_PARAM` for a bad metric or fraction, `UNKNOWN_ALGORITHM` for
+ * an unknown name, and `VALIDATION_FAILED` when the split leaves nothing to validate on.
+ */
+export async function selectModel(table: EventTable, options: SelectionOptions = {}): Promise<Leaderboard> {
+  const started = Date.now();
+  const metric = parseSelectionMetric(options.metric ?? 'ndcg@10');
+  const budgetMs = options.budgetMs ?? 10 * 60_000;
+  if (!(budgetMs > 0)) throw new CartwiseError('INVALID_PARAM', { name: 'budget', reason: `must be positive; got ${budgetMs} ms` });
+  const deadline = started + budgetMs;
+  const testFraction = options.testFraction ?? 0.1;
+  const seed = options.seed ?? 42;
+  const candidates = candidatesFor(options.algorithms ?? defaultAlgorithms(), options.grids);
+
+  const split = splitInteractions(table, { protocol: 'time', testFraction, minUserInteractions: 2 });
+  const data = buildEventData(table, options.interactions ?? {}, split.train);
+  const test = subsetTable(table, split.test);
+  const targets = sampleTargets(buildTargets(data, test), options.maxValidationUsers ?? 3000, seed);
+  if (targets.size === 0) {
+    throw new CartwiseError('VALIDATION_FAILED', {
+      reason: `no user has interactions both before and after the validation cut (the last ${Math.round(testFraction * 100)}% of the time range); send more events or train one algorithm with --algo`,
+    });
+  }
+
+  const entries: LeaderboardEntry[] = [];
+  const record = (e: LeaderboardEntry) => {
+    entries.push(e);
+    options.onEntry?.(e);
+    options.onProgress?.({ phase: 'candidate', done: entries.length, total: candidates.length, algo: e.algo });
+  };
+  for (const cand of candidates) {
+    if (options.signal?.aborted) throw new CartwiseError('ABORTED');
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      record({ ...cand, status: 'skipped', reason: 'budget spent' });
+      continue;
+    }
+    const est = estimateFitSeconds(cand, data, options.secondsPerFlop);
+    if (est !== undefined && est * 1000 > left) {
+      record({ ...cand, status: 'skipped', reason: `estimated fit ${est.toFixed(0)} s exceeds the ${(left / 1000).toFixed(0)} s left` });
+      continue;
+    }
+    let model: Recommender;
+    try {
+      model = getFactory(cand.algo).create(cand.params);
+    } catch (err) {
+      record({ ...cand, status: 'failed', reason: (err as Error).message });
+      continue;
+    }
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), Math.max(1, left));
+    const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
+    const t0 = performance.now();
+    try {
+      await model.fit(data, {
+        seed,
+        signal,
+        onProgress: (p) => {
+          // Synchronous fits (a dense inverse) cannot see the timer fire: check the clock here too.
+          if (Date.now() > deadline || options.signal?.aborted) throw new CartwiseError('ABORTED');
+          options.onProgress?.({ ...p, phase: `fit ${cand.algo}: ${p.phase}`, algo: cand.algo });
+        },
+      });
+      const fitS = (performance.now() - t0) / 1000;
+      const scores = scoreModel(model, data, targets, [metric.k], signal);
+      const score = scores[metric.key];
+      if (score === undefined) throw new CartwiseError('INTERNAL', { reason: `metric ${metric.key} was not computed` });
+      const metrics = Object.fromEntries(Object.entries(scores).filter(([k]) => k.endsWith(`@${metric.k}`)));
+      record({ algo: cand.algo, params: { ...model.params }, status: 'ok', score, metrics, fitS: Math.round(fitS * 1000) / 1000 });
+    } catch (err) {
+      if (options.signal?.aborted) throw new CartwiseError('ABORTED');
+      const fitS = Math.round(((performance.now() - t0) / 1000) * 1000) / 1000;
+      if (isCartwiseError(err) && err.code === 'ABORTED') record({ ...cand, status: 'timeout', fitS, reason: 'the budget ran out during the fit' });
+      else record({ ...cand, status: 'failed', fitS, reason: (err as Error).message });
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+  const ranked = rankEntries(entries);
+  const best = ranked[0]?.status === 'ok' ? ranked[0] : undefined;
+  return {
+    metric: metric.key,
+    protocol: { kind: 'time', testFraction },
+    trainRows: split.train.length,
+    testRows: split.test.length,
+    validationUsers: targets.size,
+    items: data.nItems,
+    budgetMs,
+    elapsedMs: Date.now() - started,
+    createdAt: new Date().toISOString(),
+    entries: ranked,
+    winner: best ? { algo: best.algo, params: best.params, score: best.score as number } : null,
+  };
+}
