@@ -11,10 +11,19 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Reads `Authorization: Bearer <key>` and tells which kind of key it is, if any. */
+/**
+ * Reads `Authorization: Bearer <key>` and tells which kind of key it is, if any. Without the header, a `?key=`
+ * query parameter is accepted for the WRITE key only (so only on write-access routes): `navigator.sendBeacon`
+ * cannot set headers, and the write key is public in storefront pages anyway. The admin key is never read from
+ * a URL, where it would end up in access logs and browser history.
+ */
 export function keyKindOf(req: FastifyRequest, keys: { adminKey: string; writeKey: string }): KeyKind | undefined {
   const header = req.headers.authorization;
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  if (!header) {
+    const queryKey = (req.query as Record<string, unknown> | undefined)?.['key'];
+    return typeof queryKey === 'string' && queryKey !== '' && same(queryKey, keys.writeKey) ? 'write' : undefined;
+  }
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
   const token = match?.[1]?.trim();
   if (!token) return undefined;
   if (same(token, keys.adminKey)) return 'admin';
