@@ -14,6 +14,9 @@ import {
   dropoutForward,
   embeddingBackward,
   embeddingForward,
+  gemmNN,
+  gemmNT,
+  gemmTN,
   layerNormBackward,
   layerNormForward,
   linearBackward,
@@ -263,5 +266,34 @@ describe('AdamW with lazy item rows', () => {
     expect(weights.item[2 * shape.dim]).toBeCloseTo(w0 - lr * 0.01 * w0 - lr, 5);
     expect(Array.from(weights.item.subarray(0, 2 * shape.dim))).toEqual(Array.from(before.item.subarray(0, 2 * shape.dim)));
     expect(state.vItem[0]).toBe(0);
+  });
+});
+
+describe('tiled GEMM kernels against naive loops (edge sizes)', () => {
+  it.each([
+    [1, 1, 1],
+    [5, 3, 7],
+    [8, 8, 8],
+    [9, 13, 6],
+  ])('m=%i k=%i n=%i', (m, k, n) => {
+    const a = randn(m * k);
+    const b = randn(k * n);
+    const bt = randn(n * k);
+    const d = randn(m * n);
+    const naive = (f: (i: number, j: number) => number, rows: number, cols: number) => Float64Array.from({ length: rows * cols }, (_, x) => f(Math.floor(x / cols), x % cols));
+    const nn = naive((i, j) => Array.from({ length: k }, (_, p) => a[i * k + p]! * b[p * n + j]!).reduce((s, v) => s + v, 0), m, n);
+    const nt = naive((i, j) => Array.from({ length: k }, (_, p) => a[i * k + p]! * bt[j * k + p]!).reduce((s, v) => s + v, 0), m, n);
+    const tn = naive((p, j) => Array.from({ length: m }, (_, i) => a[i * k + p]! * d[i * n + j]!).reduce((s, v) => s + v, 0), k, n);
+    const c = new Float64Array(m * n);
+    gemmNN(a, b, c, m, k, n, false);
+    c.forEach((v, i) => expect(v).toBeCloseTo(nn[i]!, 10));
+    gemmNN(a, b, c, m, k, n, true);
+    c.forEach((v, i) => expect(v).toBeCloseTo(2 * nn[i]!, 10));
+    const c2 = new Float64Array(m * n);
+    gemmNT(a, bt, c2, m, k, n, false);
+    c2.forEach((v, i) => expect(v).toBeCloseTo(nt[i]!, 10));
+    const c3 = new Float64Array(k * n).fill(1);
+    gemmTN(a, d, c3, m, k, n);
+    c3.forEach((v, i) => expect(v).toBeCloseTo(1 + tn[i]!, 10));
   });
 });

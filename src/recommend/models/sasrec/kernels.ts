@@ -15,21 +15,13 @@ export function allocLike(like: Vec, n: number): Vec {
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
 
-/**
- * `y[m, n] = x[m, k] · w[k, n] + bias[n]` (bias optional). Loop order i-p-j keeps the inner loop contiguous
- * over `n`, the fastest plain-JS layout for the small `k, n` (≤ 4·dim) of this model.
- */
+/** `y[m, n] = x[m, k] · w[k, n] + bias[n]` (bias optional), on the tiled {@link gemmNN}. */
 export function linearForward(x: Vec, w: Vec, bias: Vec | undefined, y: Vec, m: number, k: number, n: number): void {
-  for (let i = 0; i < m; i++) {
-    const yo = i * n;
-    if (bias) for (let j = 0; j < n; j++) y[yo + j] = bias[j]!;
-    else for (let j = 0; j < n; j++) y[yo + j] = 0;
-    const xo = i * k;
-    for (let p = 0; p < k; p++) {
-      const a = x[xo + p]!;
-      if (a === 0) continue;
-      const wo = p * n;
-      for (let j = 0; j < n; j++) y[yo + j]! += a * w[wo + j]!;
+  gemmNN(x, w, y, m, k, n, false);
+  if (bias) {
+    for (let i = 0; i < m; i++) {
+      const yo = i * n;
+      for (let j = 0; j < n; j++) y[yo + j]! += bias[j]!;
     }
   }
 }
@@ -50,25 +42,14 @@ export function linearBackward(
   n: number,
   addDx = false,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const yo = i * n;
-    const xo = i * k;
-    if (dbias) for (let j = 0; j < n; j++) dbias[j]! += dy[yo + j]!;
-    for (let p = 0; p < k; p++) {
-      const wo = p * n;
-      const a = x[xo + p]!;
-      let s = 0;
-      for (let j = 0; j < n; j++) {
-        const g = dy[yo + j]!;
-        s += g * w[wo + j]!;
-        dw[wo + j]! += a * g;
-      }
-      if (dx) {
-        if (addDx) dx[xo + p]! += s;
-        else dx[xo + p] = s;
-      }
+  if (dbias) {
+    for (let i = 0; i < m; i++) {
+      const yo = i * n;
+      for (let j = 0; j < n; j++) dbias[j]! += dy[yo + j]!;
     }
   }
+  gemmTN(x, dy, dw, m, k, n);
+  if (dx) gemmNT(dy, w, dx, m, n, k, addDx);
 }
 
 /** Layer normalisation over the last axis of `x[m, d]`: caches `xhat[m, d]` and `rstd[m]` for the backward. */
@@ -361,4 +342,148 @@ export function embeddingBackward(
 /** `y = a + b` elementwise over `n` (y may alias a). */
 export function addInto(a: Vec, b: Vec, y: Vec, n: number): void {
   for (let i = 0; i < n; i++) y[i] = a[i]! + b[i]!;
+}
+
+/**
+ * `C[m, n] = A[m, k] · B[k, n]` (or `+=` when `accumulate`), 4×4 register tiles: each tile keeps 16 sums in locals
+ * and reads 8 values per 16 multiply-adds, about 3–4× the naive loop in V8 (RUNTIME-NOTES: blocked 4.6 vs naive
+ * 1.1 GFLOP/s). Edge rows/columns fall back to scalar loops.
+ */
+export function gemmNN(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number, accumulate: boolean): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0; p < k; p++) {
+        const bo = p * n + j;
+        const b0 = b[bo]!, b1 = b[bo + 1]!, b2 = b[bo + 2]!, b3 = b[bo + 3]!;
+        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
+        c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+        c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+        c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+        c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+      }
+      const o0 = i * n + j;
+      const o1 = o0 + n;
+      const o2 = o1 + n;
+      const o3 = o2 + n;
+      if (accumulate) {
+        c[o0]! += c00; c[o0 + 1]! += c01; c[o0 + 2]! += c02; c[o0 + 3]! += c03;
+        c[o1]! += c10; c[o1 + 1]! += c11; c[o1 + 2]! += c12; c[o1 + 3]! += c13;
+        c[o2]! += c20; c[o2 + 1]! += c21; c[o2 + 2]! += c22; c[o2 + 3]! += c23;
+        c[o3]! += c30; c[o3 + 1]! += c31; c[o3 + 2]! += c32; c[o3 + 3]! += c33;
+      } else {
+        c[o0] = c00; c[o0 + 1] = c01; c[o0 + 2] = c02; c[o0 + 3] = c03;
+        c[o1] = c10; c[o1 + 1] = c11; c[o1 + 2] = c12; c[o1 + 3] = c13;
+        c[o2] = c20; c[o2 + 1] = c21; c[o2 + 2] = c22; c[o2 + 3] = c23;
+        c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
+      }
+    }
+  }
+  // Edges: remaining columns of the tiled rows, then the remaining rows.
+  for (let i = 0; i < m; i++) {
+    const j0 = i < m4 ? n4 : 0;
+    for (let j = j0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p * n + j]!;
+      if (accumulate) c[i * n + j]! += s;
+      else c[i * n + j] = s;
+    }
+  }
+}
+
+/** `C[m, n] = A[m, k] · B[n, k]ᵀ` (or `+=`), 4×4 register tiles over (i, j), dot products along k. */
+export function gemmNT(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number, accumulate: boolean): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0; p < k; p++) {
+        const y0 = b[b0 + p]!, y1 = b[b1 + p]!, y2 = b[b2 + p]!, y3 = b[b3 + p]!;
+        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      const o0 = i * n + j;
+      const o1 = o0 + n;
+      const o2 = o1 + n;
+      const o3 = o2 + n;
+      if (accumulate) {
+        c[o0]! += c00; c[o0 + 1]! += c01; c[o0 + 2]! += c02; c[o0 + 3]! += c03;
+        c[o1]! += c10; c[o1 + 1]! += c11; c[o1 + 2]! += c12; c[o1 + 3]! += c13;
+        c[o2]! += c20; c[o2 + 1]! += c21; c[o2 + 2]! += c22; c[o2 + 3]! += c23;
+        c[o3]! += c30; c[o3 + 1]! += c31; c[o3 + 2]! += c32; c[o3 + 3]! += c33;
+      } else {
+        c[o0] = c00; c[o0 + 1] = c01; c[o0 + 2] = c02; c[o0 + 3] = c03;
+        c[o1] = c10; c[o1 + 1] = c11; c[o1 + 2] = c12; c[o1 + 3] = c13;
+        c[o2] = c20; c[o2 + 1] = c21; c[o2 + 2] = c22; c[o2 + 3] = c23;
+        c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const j0 = i < m4 ? n4 : 0;
+    for (let j = j0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[j * k + p]!;
+      if (accumulate) c[i * n + j]! += s;
+      else c[i * n + j] = s;
+    }
+  }
+}
+
+/** `C[k, n] += A[m, k]ᵀ · B[m, n]` (always accumulates: weight gradients), 4×4 tiles over (p, j), sums along m. */
+export function gemmTN(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number): void {
+  const k4 = k - (k % 4);
+  const n4 = n - (n % 4);
+  for (let p = 0; p < k4; p += 4) {
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let i = 0; i < m; i++) {
+        const ao = i * k + p;
+        const bo = i * n + j;
+        const x0 = a[ao]!, x1 = a[ao + 1]!, x2 = a[ao + 2]!, x3 = a[ao + 3]!;
+        const y0 = b[bo]!, y1 = b[bo + 1]!, y2 = b[bo + 2]!, y3 = b[bo + 3]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      const o0 = p * n + j;
+      const o1 = o0 + n;
+      const o2 = o1 + n;
+      const o3 = o2 + n;
+      c[o0]! += c00; c[o0 + 1]! += c01; c[o0 + 2]! += c02; c[o0 + 3]! += c03;
+      c[o1]! += c10; c[o1 + 1]! += c11; c[o1 + 2]! += c12; c[o1 + 3]! += c13;
+      c[o2]! += c20; c[o2 + 1]! += c21; c[o2 + 2]! += c22; c[o2 + 3]! += c23;
+      c[o3]! += c30; c[o3 + 1]! += c31; c[o3 + 2]! += c32; c[o3 + 3]! += c33;
+    }
+  }
+  for (let p = 0; p < k; p++) {
+    const j0 = p < k4 ? n4 : 0;
+    for (let j = j0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += a[i * k + p]! * b[i * n + j]!;
+      c[p * n + j]! += s;
+    }
+  }
 }

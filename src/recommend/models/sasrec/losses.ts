@@ -9,7 +9,7 @@
  * Both return the mean loss over tokens whose target is ≥ 0, write `dHidden` and, when `grads` is given, add the
  * item-table gradient on the touched rows only.
  */
-import type { Vec } from './kernels.ts';
+import { allocLike, gemmNN, gemmNT, gemmTN, type Vec } from './kernels.ts';
 import type { SasrecGrads } from './network.ts';
 
 function touch(grads: SasrecGrads, row: number): void {
@@ -106,65 +106,66 @@ export function sampledSoftmaxLoss(
   const S = negatives.length;
   let valid = 0;
   for (let t = 0; t < nTok; t++) if (targets[t]! >= 0) valid++;
-  dHidden.fill(0, 0, nTok * dim);
-  if (valid === 0) return 0;
-  // Gather negatives into a contiguous [S, dim] block and accumulate their gradient there before scattering.
-  const neg = new Float64Array(S * dim);
-  const dNeg = new Float64Array(S * dim);
-  for (let s = 0; s < S; s++) {
-    const eo = negatives[s]! * dim;
-    for (let j = 0; j < dim; j++) neg[s * dim + j] = item[eo + j]!;
+  if (valid === 0) {
+    dHidden.fill(0, 0, nTok * dim);
+    return 0;
   }
-  const logit = new Float64Array(S + 1);
+  // Negatives gathered into a contiguous [S, dim] block: logits = H · Negᵀ and the gradients are three GEMMs.
+  const neg = allocLike(hidden, S * dim);
+  for (let s = 0; s < S; s++) neg.set(item.subarray(negatives[s]! * dim, (negatives[s]! + 1) * dim), s * dim);
+  /** [nTok, S] logits, then softmax gradients */
+  const G = allocLike(hidden, nTok * S);
+  gemmNT(hidden, neg, G, nTok, dim, S, false);
+  const gPos = new Float64Array(nTok);
   let loss = 0;
   for (let t = 0; t < nTok; t++) {
     const target = targets[t]!;
-    if (target < 0) continue;
+    const go = t * S;
+    if (target < 0) {
+      G.fill(0, go, go + S);
+      continue;
+    }
     const ho = t * dim;
     const po = target * dim;
     let sp = 0;
     for (let j = 0; j < dim; j++) sp += hidden[ho + j]! * item[po + j]!;
     sp -= logQ[target]!;
-    logit[0] = sp;
     let max = sp;
     for (let s = 0; s < S; s++) {
-      if (negatives[s] === target) {
-        logit[s + 1] = -Infinity;
-        continue;
-      }
-      const no = s * dim;
-      let v = 0;
-      for (let j = 0; j < dim; j++) v += hidden[ho + j]! * neg[no + j]!;
-      v -= logQ[negatives[s]!]!;
-      logit[s + 1] = v;
+      const ns = negatives[s]!;
+      const v = ns === target ? -Infinity : G[go + s]! - logQ[ns]!;
+      G[go + s] = v;
       if (v > max) max = v;
     }
-    let sum = 0;
-    for (let s = 0; s <= S; s++) {
-      const e = logit[s] === -Infinity ? 0 : Math.exp(logit[s]! - max);
-      logit[s] = e;
+    const ePos = Math.exp(sp - max);
+    let sum = ePos;
+    for (let s = 0; s < S; s++) {
+      const v = G[go + s]!;
+      const e = v === -Infinity ? 0 : Math.exp(v - max);
+      G[go + s] = e;
       sum += e;
     }
     loss += Math.log(sum) + max - sp;
-    const inv = 1 / sum;
-    // Positive: (p - 1) / valid.
-    const gp = (logit[0]! * inv - 1) / valid;
-    for (let j = 0; j < dim; j++) dHidden[ho + j] = dHidden[ho + j]! + gp * item[po + j]!;
+    const scale = 1 / (sum * valid);
+    for (let s = 0; s < S; s++) G[go + s] = G[go + s]! * scale;
+    gPos[t] = ePos * scale - 1 / valid;
+  }
+  gemmNN(G, neg, dHidden, nTok, S, dim, false);
+  for (let t = 0; t < nTok; t++) {
+    const target = targets[t]!;
+    if (target < 0) continue;
+    const g = gPos[t]!;
+    const ho = t * dim;
+    const po = target * dim;
+    for (let j = 0; j < dim; j++) dHidden[ho + j] = dHidden[ho + j]! + g * item[po + j]!;
     if (grads) {
       touch(grads, target);
-      for (let j = 0; j < dim; j++) grads.item[po + j] = grads.item[po + j]! + gp * hidden[ho + j]!;
-    }
-    for (let s = 0; s < S; s++) {
-      const g = (logit[s + 1]! * inv) / valid;
-      if (g === 0) continue;
-      const no = s * dim;
-      for (let j = 0; j < dim; j++) {
-        dHidden[ho + j] = dHidden[ho + j]! + g * neg[no + j]!;
-        dNeg[no + j] = dNeg[no + j]! + g * hidden[ho + j]!;
-      }
+      for (let j = 0; j < dim; j++) grads.item[po + j] = grads.item[po + j]! + g * hidden[ho + j]!;
     }
   }
   if (grads) {
+    const dNeg = allocLike(hidden, S * dim);
+    gemmTN(G, hidden, dNeg, nTok, S, dim);
     for (let s = 0; s < S; s++) {
       const r = negatives[s]!;
       touch(grads, r);
