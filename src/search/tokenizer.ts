@@ -89,6 +89,15 @@ export function numberValue(raw: string): number {
   return Number(raw.replace(',', '.'));
 }
 
+/** `3/4`, `5/8`, `15/16`: a proper fraction with a power-of-two denominator (not `35/28` or `24/7`). */
+function isFraction(raw: string): boolean {
+  const m = /(\d+)\/(\d+)$/.exec(raw);
+  if (!m) return true;
+  const num = Number(m[1]);
+  const den = Number(m[2]);
+  return num < den && den <= 64 && (den & (den - 1)) === 0;
+}
+
 function numberToken(value: number): string {
   if (!Number.isFinite(value)) return '';
   return String(Math.round(value * 1000) / 1000);
@@ -107,7 +116,7 @@ function rewriteUnits(s: string): string {
   s = s.replace(DIMENSION, '$1 x ');
   return s.replace(NUMBER_UNIT, (whole, num: string, unit: string) => {
     const canon = canonicalUnit(unit);
-    if (canon === undefined) return whole;
+    if (canon === undefined || !isFraction(num)) return whole;
     const n = numberToken(numberValue(num));
     if (n === '') return whole;
     return canon === '' ? ` ${n}${unit.replace(/\.$/, '')} ${n} ` : ` ${n}${canon} ${n} `;
@@ -158,7 +167,10 @@ export function words(text: string, options: AnalyzerOptions = {}): string[] {
 }
 
 function pushNumberish(w: string, out: string[]): void {
-  if (/^\d+\/\d+$/.test(w)) out.push(numberToken(numberValue(w)));
+  if (/^\d+\/\d+$/.test(w)) {
+    if (isFraction(w)) out.push(numberToken(numberValue(w)));
+    else out.push(...w.split('/'));
+  }
   else if (/^\d+(?:\.\d+)?$/.test(w)) out.push(numberToken(Number(w)));
   else if (/^\d+\.\d+\p{L}+$/u.test(w)) out.push(w);
   else if (w.includes('.') || w.includes('/')) {

@@ -1,0 +1,221 @@
+/**
+ * Query expansion: turns the words of a query into groups of weighted term alternatives for
+ * {@link SearchIndex.scoreGroups}. Per word: the word itself; if the catalogue does not know it, its typo corrections
+ * (length-based edit budget) and its split into two known words (`deckover` → `deck over`); joins with the next word
+ * when the catalogue spells them as one (`deck over` → `deckover`); synonyms (configured and learned); and for the
+ * last word of a search-as-you-type query, its completions.
+ */
+import type { SearchIndex, TermAlternative } from './search-index.ts';
+import { analyzeWord, words, type AnalyzerOptions } from './tokenizer.ts';
+import { TypoCorrector } from './typo.ts';
+
+/** Feature switches and weights of expansion (each defaults to on; the weights were tuned on the Home Depot dev split). */
+export interface ExpansionOptions {
+  typos?: boolean;
+  compounds?: boolean;
+  synonyms?: boolean;
+  /** Complete the last word as a prefix (search-as-you-type). */
+  prefixLast?: boolean;
+  /** Weight of a one-edit correction; two edits get its square. */
+  typoWeight?: number;
+  synonymWeight?: number;
+  prefixWeight?: number;
+  /** Also try corrections for known words seen in at most this many documents (0 = unknown words only). */
+  rareWordDocs?: number;
+}
+
+/** word → alternatives (surface words) with weights in (0, 1]. */
+export type SynonymMap = Map<string, { word: string; weight: number }[]>;
+
+/** The expanded query: groups for scoring and what the engine understood, for did-you-mean and highlighting. */
+export interface ExpandedQuery {
+  /** The surface words after stop-word removal. */
+  words: string[];
+  groups: TermAlternative[][];
+  /** The query with unknown words replaced by their best correction, when any was made. */
+  corrected?: string;
+  /** Every surface word that may be highlighted in results. */
+  highlightWords: Set<string>;
+}
+
+/**
+ * Parses synonym rules: `a, b, c` (all equivalent) or `a => b, c` (one way); one rule per entry. Lower-cased.
+ */
+export function parseSynonyms(rules: readonly string[]): SynonymMap {
+  const map: SynonymMap = new Map();
+  const add = (from: string, to: string, weight: number) => {
+    if (!from || !to || from === to) return;
+    const list = map.get(from) ?? [];
+    if (!list.some((x) => x.word === to)) list.push({ word: to, weight });
+    map.set(from, list);
+  };
+  for (const rule of rules) {
+    const oneWay = rule.split('=>');
+    if (oneWay.length === 2) {
+      const froms = (oneWay[0] as string).split(',').map((s) => s.trim().toLowerCase());
+      const tos = (oneWay[1] as string).split(',').map((s) => s.trim().toLowerCase());
+      for (const f of froms) for (const t of tos) add(f, t, 1);
+    } else {
+      const all = rule.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+      for (const f of all) for (const t of all) add(f, t, 1);
+    }
+  }
+  return map;
+}
+
+/** Merges synonym maps; later maps add alternatives, the highest weight per pair wins. */
+export function mergeSynonyms(...maps: SynonymMap[]): SynonymMap {
+  const out: SynonymMap = new Map();
+  for (const m of maps) {
+    for (const [k, list] of m) {
+      const cur = out.get(k) ?? [];
+      for (const x of list) {
+        const found = cur.find((c) => c.word === x.word);
+        if (found) found.weight = Math.max(found.weight, x.weight);
+        else cur.push({ ...x });
+      }
+      out.set(k, cur);
+    }
+  }
+  return out;
+}
+
+/** Turns queries into scoring groups against one index; caches its typo corrector per index version. */
+export class QueryExpander {
+  private corrector: TypoCorrector | undefined;
+  private correctorVersion = -1;
+
+  constructor(
+    private readonly index: SearchIndex,
+    public synonyms: SynonymMap = new Map(),
+  ) {}
+
+  private typoCorrector(): TypoCorrector {
+    if (!this.corrector || this.correctorVersion !== this.index.version) {
+      this.corrector = new TypoCorrector(this.index.surface);
+      this.correctorVersion = this.index.version;
+    }
+    return this.corrector;
+  }
+
+  private term(word: string): string {
+    if (this.index.analyzerKind === 'reference') return word;
+    return analyzeWord(word, this.index.analyzerOptions);
+  }
+
+  private known(word: string): boolean {
+    const t = this.term(word);
+    return t !== '' && this.index.docFreq(t) > 0;
+  }
+
+  /** Completions of a prefix among catalogue words, most frequent first. */
+  completions(prefix: string, limit = 8): string[] {
+    if (prefix.length < 1) return [];
+    const sorted = this.index.sortedWords();
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: string[] = [];
+    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) {
+      found.push(sorted[i] as string);
+      if (found.length > 2000) break;
+    }
+    found.sort((a, b) => (this.index.surface.get(b) ?? 0) - (this.index.surface.get(a) ?? 0) || (a < b ? -1 : 1));
+    return found.slice(0, limit);
+  }
+
+  /** Expands a query string; see the module header for what each option does. */
+  expand(query: string, options: ExpansionOptions = {}): ExpandedQuery {
+    const analyzerOptions: AnalyzerOptions = this.index.analyzerOptions;
+    const raw = words(query, analyzerOptions).filter((w) => this.term(w) !== '');
+    const typoWeight = options.typoWeight ?? 0.8;
+    const synonymWeight = options.synonymWeight ?? 0.7;
+    const prefixWeight = options.prefixWeight ?? 0.9;
+    const groups: TermAlternative[][] = [];
+    const highlight = new Set<string>();
+    const corrected: string[] = [];
+    let changed = false;
+    const endsWithSpace = /\s$/.test(query);
+    // Adjacent words the catalogue writes as one (`deck over` → `deckover`): both positions accept the join.
+    const joins: (string | undefined)[] = raw.map((w, i) => {
+      const next = raw[i + 1];
+      if (options.compounds === false || next === undefined || !/^\p{L}+$/u.test(w) || !/^\p{L}+$/u.test(next)) return undefined;
+      return this.index.surface.has(w + next) ? w + next : undefined;
+    });
+    for (let i = 0; i < raw.length; i++) {
+      const w = raw[i] as string;
+      const alts = new Map<string, number>();
+      const put = (word: string, weight: number) => {
+        const t = this.term(word);
+        if (!t) return;
+        if ((alts.get(t) ?? 0) < weight) alts.set(t, weight);
+        highlight.add(word);
+      };
+      put(w, 1);
+      const isKnown = this.known(w);
+      const isWord = /^\p{L}+$/u.test(w);
+      let best = w;
+      const freq = this.index.surface.get(w) ?? 0;
+      if (options.typos !== false && isWord && (!isKnown || freq <= (options.rareWordDocs ?? 0))) {
+        const cs = this.typoCorrector().corrections(w, 3);
+        for (const c of cs) {
+          if (isKnown && c.frequency < freq * 10) continue;
+          put(c.word, c.distance === 1 ? typoWeight : typoWeight * typoWeight);
+        }
+        if (!isKnown && cs[0]) best = cs[0].word;
+      }
+      let split: [string, string] | undefined;
+      if (options.compounds !== false && isWord && !isKnown && w.length >= 5) split = this.bestSplit(w);
+      const joinNext = joins[i];
+      const joinPrev = i > 0 ? joins[i - 1] : undefined;
+      if (joinNext) put(joinNext, 1);
+      if (joinPrev) put(joinPrev, 1);
+      if (options.synonyms !== false) {
+        for (const s of this.synonyms.get(w) ?? []) {
+          for (const part of words(s.word, analyzerOptions)) put(part, synonymWeight * s.weight);
+        }
+      }
+      if (options.prefixLast && i === raw.length - 1 && !endsWithSpace && isWord && w.length >= 2) {
+        for (const c of this.completions(w, 10)) if (c !== w) put(c, prefixWeight);
+      }
+      if (split && alts.size === 1 && !isKnown) {
+        groups.push([{ term: this.term(split[0]), weight: 1 }]);
+        groups.push([{ term: this.term(split[1]), weight: 1 }]);
+        highlight.add(split[0]);
+        highlight.add(split[1]);
+        corrected.push(`${split[0]} ${split[1]}`);
+        changed = true;
+      } else {
+        groups.push([...alts].map(([term, weight]) => ({ term, weight })));
+        corrected.push(best);
+        if (best !== w) changed = true;
+      }
+    }
+    const out: ExpandedQuery = { words: raw, groups, highlightWords: highlight };
+    if (changed) out.corrected = corrected.join(' ');
+    return out;
+  }
+
+  /** Splits an unknown word into two catalogue words, preferring the most frequent pair. */
+  private bestSplit(w: string): [string, string] | undefined {
+    let best: [string, string] | undefined;
+    let bestScore = 0;
+    for (let k = 2; k <= w.length - 2; k++) {
+      const a = w.slice(0, k);
+      const b = w.slice(k);
+      const fa = this.index.surface.get(a) ?? 0;
+      const fb = this.index.surface.get(b) ?? 0;
+      if (fa < 2 || fb < 2) continue;
+      const score = Math.min(fa, fb);
+      if (score > bestScore) {
+        bestScore = score;
+        best = [a, b];
+      }
+    }
+    return best;
+  }
+}

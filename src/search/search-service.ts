@@ -1,0 +1,330 @@
+/**
+ * The store-backed search service: loads the persisted index (or builds it from the catalogue) on first use, keeps it
+ * current as items are upserted or deleted, persists it as the `search-index` artifact, learns ranking signals from
+ * events with SQL aggregates (popularity, conversion), learns click-through with position-bias correction from
+ * search events and the clicks that carry their `recId`, computes the user's affinities, and records each search
+ * with a `userId` as a `search` event whose id is the response's `searchId` (so clicks can be attributed).
+ */
+import type { Item } from '../core/schemas/index.ts';
+import { categoryLevels } from '../core/schemas/index.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Store } from '../store/store.ts';
+import { HashingEmbedder, VectorIndex, type Embedder } from './embedder.ts';
+import { mergeSynonyms, parseSynonyms, type SynonymMap } from './query-expansion.ts';
+import { learnClickModel, normalizeQueryKey, type UserAffinity } from './ranking.ts';
+import { SearchEngine, type SearchEngineOptions, type SearchRequest, type SearchResponse } from './search-engine.ts';
+import { SearchIndex, type SearchIndexOptions } from './search-index.ts';
+
+export const SEARCH_ARTIFACT = 'search-index';
+
+export interface SearchServiceOptions {
+  index?: SearchIndexOptions;
+  engine?: SearchEngineOptions;
+  /** Synonym rules (`a, b` or `a => b`), merged with the ones learned from clicks. */
+  synonyms?: string[];
+  /** Semantic retrieval fused with the lexical one; `'hashing'` uses the built-in embedder. */
+  embedder?: Embedder | 'hashing';
+  /** Re-learn signals at most this often (default 5 minutes). */
+  signalsTtlMs?: number;
+  /** Scores from the recommendation engine for a user, 0..1 per item id. */
+  recommendationScores?(userId: string): Promise<Map<string, number> | undefined>;
+  log?: Logger;
+  /** Record searches with a userId as `search` events (default true). */
+  recordSearches?: boolean;
+}
+
+/** Items per artifact save debounce. */
+const SAVE_DELAY_MS = 2_000;
+
+/** See the module header. One per process; safe to call concurrently (loading is shared). */
+export class SearchService {
+  private engine: SearchEngine | undefined;
+  private loading: Promise<SearchEngine> | undefined;
+  private signalsAt = 0;
+  private signalsLoading: Promise<void> | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private vectors: VectorIndex | undefined;
+  private readonly embedder: Embedder | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: SearchServiceOptions = {},
+  ) {
+    this.embedder = options.embedder === 'hashing' ? new HashingEmbedder({ dimensions: 128 }) : options.embedder;
+  }
+
+  /** The engine, loading or building the index on first call. */
+  ready(): Promise<SearchEngine> {
+    if (this.engine) return Promise.resolve(this.engine);
+    this.loading ??= this.load().then((e) => {
+      this.engine = e;
+      return e;
+    });
+    return this.loading;
+  }
+
+  private async catalogueStamp(): Promise<string> {
+    const rows = await this.store.query<{ n: unknown; u: unknown }>('SELECT count(*) AS n, max(updated_at) AS u FROM items');
+    return `${String(rows[0]?.n ?? 0)}@${String(rows[0]?.u ?? '')}`;
+  }
+
+  private async load(): Promise<SearchEngine> {
+    const stamp = await this.catalogueStamp();
+    let index: SearchIndex | undefined;
+    const saved = await this.store.loadArtifact(SEARCH_ARTIFACT);
+    if (saved && saved.manifest['catalogue'] === stamp) {
+      try {
+        index = SearchIndex.fromArtifact(saved);
+      } catch (err) {
+        this.options.log?.warn({ err }, 'search index artifact unreadable; rebuilding');
+      }
+    }
+    if (!index) {
+      index = new SearchIndex(this.options.index);
+      for await (const batch of this.store.scanItems(5000)) index.upsert(batch);
+      await this.persist(index, stamp);
+    }
+    const engine = new SearchEngine(index, { ...this.options.engine, synonyms: parseSynonyms(this.options.synonyms ?? []) });
+    if (this.embedder) await this.embedAll(index);
+    return engine;
+  }
+
+  private async embedAll(index: SearchIndex): Promise<void> {
+    if (!this.embedder) return;
+    this.vectors = new VectorIndex(this.embedder.dimensions);
+    const slots = [...index.liveSlots()];
+    for (let i = 0; i < slots.length; i += 256) {
+      const part = slots.slice(i, i + 256);
+      const vs = await this.embedder.embed(part.map((s) => this.embedText(index, s)));
+      part.forEach((s, j) => this.vectors?.set(index.idAt(s), vs[j] as Float32Array));
+    }
+  }
+
+  private embedText(index: SearchIndex, slot: number): string {
+    const d = index.docAt(slot);
+    return d ? [d.title, d.brand ?? '', d.category ?? ''].join(' ') : '';
+  }
+
+  private async persist(index: SearchIndex, stamp?: string): Promise<void> {
+    const artifact = index.toArtifact();
+    artifact.manifest['catalogue'] = stamp ?? (await this.catalogueStamp());
+    await this.store.saveArtifact(SEARCH_ARTIFACT, artifact);
+  }
+
+  /** Rebuilds the index from the catalogue and saves it; returns the number of items indexed. */
+  async rebuild(): Promise<number> {
+    this.engine = undefined;
+    this.loading = undefined;
+    await this.store.deleteArtifact(SEARCH_ARTIFACT);
+    const e = await this.ready();
+    return e.index.size;
+  }
+
+  /** Hook for item upserts (server, importers): updates a loaded index and schedules a save. */
+  async onItemsUpserted(items: readonly Item[]): Promise<void> {
+    if (!this.engine) return; // not loaded yet: the next load sees the store
+    this.engine.index.upsert(items);
+    if (this.embedder && this.vectors) {
+      const vs = await this.embedder.embed(items.map((i) => [i.title, i.category ?? ''].join(' ')));
+      items.forEach((it, j) => this.vectors?.set(it.id, vs[j] as Float32Array));
+    }
+    this.scheduleSave();
+  }
+
+  /** Hook for item deletions. */
+  onItemsDeleted(ids: readonly string[]): void {
+    if (!this.engine) return;
+    this.engine.index.remove(ids);
+    for (const id of ids) this.vectors?.delete(id);
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.flush().catch((err: unknown) => this.options.log?.warn({ err }, 'saving the search index failed'));
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Saves the index now if it changed (call before shutdown). */
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+    }
+    if (this.engine) await this.persist(this.engine.index);
+  }
+
+  /** Re-learns popularity, conversion, margin, clicks and click synonyms from the store. */
+  async refreshSignals(): Promise<void> {
+    const engine = await this.ready();
+    const rows = await this.store.query<{ id: string; views: unknown; carts: unknown; purchases: unknown; users: unknown }>(
+      `SELECT item_id AS id,
+        count(*) FILTER (WHERE type IN ('view', 'click')) AS views,
+        count(*) FILTER (WHERE type = 'add_to_cart') AS carts,
+        count(*) FILTER (WHERE type = 'purchase') AS purchases,
+        count(DISTINCT user_id) AS users
+       FROM events WHERE item_id IS NOT NULL GROUP BY item_id`,
+    );
+    const popularity = new Map<string, number>();
+    const conversion = new Map<string, number>();
+    let maxUsers = 0;
+    let maxConv = 0;
+    for (const r of rows) maxUsers = Math.max(maxUsers, Number(r.users));
+    for (const r of rows) {
+      const users = Number(r.users);
+      const views = Number(r.views);
+      const purchases = Number(r.purchases) + 0.5 * Number(r.carts);
+      popularity.set(r.id, maxUsers > 0 ? Math.log1p(users) / Math.log1p(maxUsers) : 0);
+      // Beta-smoothed purchase-per-view rate: 10 pseudo-views at a 2% prior.
+      const conv = (purchases + 0.2) / (views + 10);
+      conversion.set(r.id, conv);
+      maxConv = Math.max(maxConv, conv);
+    }
+    if (maxConv > 0) for (const [k, v] of conversion) conversion.set(k, v / maxConv);
+    const margin = new Map<string, number>();
+    for (const s of engine.index.liveSlots()) {
+      const d = engine.index.docAt(s);
+      const m = d?.attrs?.['margin'];
+      const cost = d?.attrs?.['cost'];
+      if (typeof m === 'number') margin.set(d!.id, Math.max(0, Math.min(1, m)));
+      else if (typeof cost === 'number' && d?.price) margin.set(d.id, Math.max(0, Math.min(1, (d.price - cost) / d.price)));
+    }
+    engine.signals = { popularity, conversion, margin };
+
+    // Click learning: search events carry the shown item ids; clicks carry recId = the search's id.
+    const searches = await this.store.query<{ id: string; query: string; props: unknown }>(
+      `SELECT id, query, props FROM events WHERE type = 'search' AND query IS NOT NULL ORDER BY ts DESC LIMIT 100000`,
+    );
+    const clicks = await this.store.query<{ rec_id: string; item_id: string }>(
+      `SELECT rec_id, item_id FROM events WHERE rec_id IS NOT NULL AND item_id IS NOT NULL AND type IN ('click', 'add_to_cart', 'purchase')`,
+    );
+    const clickedBy = new Map<string, Set<string>>();
+    for (const c of clicks) {
+      let set = clickedBy.get(c.rec_id);
+      if (!set) clickedBy.set(c.rec_id, (set = new Set()));
+      set.add(c.item_id);
+    }
+    const impressions: { query: string; items: string[]; clicked: Set<string> }[] = [];
+    for (const s of searches) {
+      const props = (typeof s.props === 'string' ? JSON.parse(s.props) : s.props) as Record<string, unknown> | null;
+      const shown = typeof props?.['items'] === 'string' ? (props['items'] as string).split(',').filter(Boolean) : [];
+      impressions.push({ query: s.query, items: shown, clicked: clickedBy.get(s.id) ?? new Set() });
+    }
+    engine.clicks = learnClickModel(impressions);
+    engine.expander.synonyms = mergeSynonyms(parseSynonyms(this.options.synonyms ?? []), this.learnClickSynonyms(engine, impressions));
+    for (const imp of impressions) {
+      if (imp.clicked.size === 0) continue;
+      const key = normalizeQueryKey(imp.query);
+      engine.queryLog.set(key, (engine.queryLog.get(key) ?? 0) + 1);
+    }
+    this.signalsAt = Date.now();
+  }
+
+  /**
+   * Synonyms learned from query → click data: a one-word query whose clicks go (at least 3 times) to items whose
+   * titles lack the word maps to the most frequent title word of those items that the query lacks.
+   */
+  private learnClickSynonyms(engine: SearchEngine, impressions: { query: string; clicked: Set<string> }[]): SynonymMap {
+    const counts = new Map<string, Map<string, number>>();
+    for (const imp of impressions) {
+      const q = normalizeQueryKey(imp.query);
+      if (!/^\p{L}{3,}$/u.test(q)) continue;
+      for (const id of imp.clicked) {
+        const slot = engine.index.slotOfId(id);
+        const title = slot === undefined ? undefined : engine.index.docAt(slot)?.title;
+        if (!title) continue;
+        const words = new Set(title.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
+        if (words.has(q)) continue;
+        let m = counts.get(q);
+        if (!m) counts.set(q, (m = new Map()));
+        for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
+      }
+    }
+    const out: SynonymMap = new Map();
+    for (const [q, m] of counts) {
+      const best = [...m].sort((a, b) => b[1] - a[1])[0];
+      if (best && best[1] >= 3) out.set(q, [{ word: best[0], weight: 0.8 }]);
+    }
+    return out;
+  }
+
+  private async maybeRefreshSignals(): Promise<void> {
+    if (Date.now() - this.signalsAt < (this.options.signalsTtlMs ?? 300_000)) return;
+    this.signalsLoading ??= this.refreshSignals()
+      .catch((err: unknown) => this.options.log?.warn({ err }, 'learning search signals failed'))
+      .finally(() => {
+        this.signalsLoading = undefined;
+      });
+    await this.signalsLoading;
+  }
+
+  /** A user's category/brand/price affinities from their recent events (weights: purchase 3, cart 2, else 1). */
+  async userAffinity(userId: string): Promise<UserAffinity | undefined> {
+    const engine = await this.ready();
+    const events = await this.store.userEvents(userId, 200);
+    if (events.length === 0) return undefined;
+    const categories = new Map<string, number>();
+    const brands = new Map<string, number>();
+    const prices: number[] = [];
+    for (const e of events) {
+      if (!e.itemId) continue;
+      const slot = engine.index.slotOfId(e.itemId);
+      const d = slot === undefined ? undefined : engine.index.docAt(slot);
+      if (!d) continue;
+      const w = e.type === 'purchase' ? 3 : e.type === 'add_to_cart' ? 2 : 1;
+      for (const lvl of categoryLevels(d.category)) categories.set(lvl, (categories.get(lvl) ?? 0) + w);
+      if (d.brand) brands.set(d.brand, (brands.get(d.brand) ?? 0) + w);
+      if (d.price !== undefined) prices.push(d.price);
+    }
+    const scale = (m: Map<string, number>) => {
+      const max = Math.max(0, ...m.values());
+      if (max > 0) for (const [k, v] of m) m.set(k, v / max);
+      return m;
+    };
+    prices.sort((a, b) => a - b);
+    const out: UserAffinity = { categories: scale(categories), brands: scale(brands) };
+    if (prices.length > 0) out.typicalPrice = prices[Math.floor(prices.length / 2)] as number;
+    return out;
+  }
+
+  /** Runs a search with signals, personalisation and (when configured) hybrid retrieval; records it for click learning. */
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const engine = await this.ready();
+    await this.maybeRefreshSignals();
+    const context: Parameters<SearchEngine['search']>[1] = {};
+    if (request.userId) {
+      const user = await this.userAffinity(request.userId);
+      if (user) context.user = user;
+      const rec = await this.options.recommendationScores?.(request.userId);
+      if (rec) context.recommendationScores = rec;
+    }
+    if (this.embedder && this.vectors && request.q.trim() !== '') {
+      const [qv] = await this.embedder.embed([request.q]);
+      if (qv) context.vectorRanking = this.vectors.nearest(qv, 50).map((x) => x.id);
+    }
+    const response = engine.search(request, context);
+    if (request.userId && this.options.recordSearches !== false && request.q.trim() !== '') {
+      await this.store
+        .appendEvents([
+          {
+            id: response.searchId,
+            type: 'search',
+            userId: request.userId,
+            ts: Date.now(),
+            query: request.q.slice(0, 1000),
+            props: { items: response.hits.map((h) => h.id).join(',').slice(0, 1000), total: response.total, page: response.page },
+          },
+        ])
+        .catch((err: unknown) => this.options.log?.warn({ err }, 'recording the search event failed'));
+    }
+    return response;
+  }
+
+  async autocomplete(q: string, limit = 5): Promise<ReturnType<SearchEngine['autocomplete']>> {
+    const engine = await this.ready();
+    return engine.autocomplete(q, limit);
+  }
+}
