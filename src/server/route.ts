@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { RejectionLog } from '../ingest/rejection-log.ts';
+import type { TrainingJobs } from '../recommend/selection/training-jobs.ts';
+import type { RecommendationService } from '../recommend/serving/recommendation-service.ts';
 import type { Store } from '../store/store.ts';
 
 /** Who may call a route: anyone, the write key (storefront-safe) or admin, or admin only. */
@@ -15,6 +17,10 @@ export interface AppContext {
   log: Logger;
   /** Recent rejected events (created by buildApp when absent). */
   rejections?: RejectionLog;
+  /** Serves recommendations (created by `startServer`; recommendation routes answer 503 without it). */
+  recommendations?: RecommendationService;
+  /** Background training jobs (created by `startServer`). */
+  training?: TrainingJobs;
 }
 
 /**

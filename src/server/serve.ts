@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
+import { startRecommendations } from '../recommend/serving/start-serving.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
 
@@ -12,7 +13,9 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured host and port. */
 export async function startServer(config: Config, store: Store, log: Logger): Promise<RunningServer> {
-  const app = await buildApp({ config, store, log });
+  const recs = await startRecommendations(store, { log });
+  const app = await buildApp({ config, store, log, recommendations: recs.service, training: recs.training });
+  app.addHook('onClose', () => recs.close());
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

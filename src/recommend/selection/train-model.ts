@@ -130,12 +130,14 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
   const fitS = secs(t);
 
   t = performance.now();
-  onProgress?.({ phase: 'serving aids', done: 0, total: 3 });
+  onProgress?.({ phase: 'serving aids', done: 0, total: 4 });
   const trending = popularityFactory.create({ mode: 'trending', halfLifeDays: 7 });
   await trending.fit(data, signal ? { signal } : {});
   const related = itemKnnFactory.create({ neighbors: 50 });
   await related.fit(data, { ...(signal ? { signal } : {}), onProgress: (p) => onProgress?.({ ...p, phase: `serving aids: ${p.phase}` }) });
   if (!(trending instanceof PopularityRecommender) || !(related instanceof ItemKnnRecommender)) throw new CartwiseError('INTERNAL', { reason: 'unexpected auxiliary model kinds' });
+  const content = catalogue.length > 0 ? getFactory('content').create({}) : undefined;
+  if (content) await content.fit(data, signal ? { signal } : {});
   const together = boughtTogether(table, data.itemIndex, data.nItems);
   const purchases = purchaseMatrix(table, data);
   const auxS = secs(t);
@@ -160,6 +162,7 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
     main,
     trending,
     related,
+    ...(content ? { content } : {}),
     together,
     purchases,
   };

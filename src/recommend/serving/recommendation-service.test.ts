@@ -163,11 +163,14 @@ describe('RecommendationService: item lists', () => {
     await expect(service.similar('nope')).rejects.toThrow(/Item not found: nope/);
   });
 
-  it('reaches an item nobody interacted with through its category', async () => {
+  it('reaches an item nobody interacted with through content similarity', async () => {
     const sim = await service.similar('a-new', { k: 3 });
     expect(sim.items.length).toBe(3);
     for (const it of sim.items) expect(it.category).toBe('Home > Kitchen');
-    expect(sim.items[0]?.explanation?.type).toBe('popular_in_category');
+    expect(sim.items[0]?.explanation).toEqual({ type: 'content', text: 'similar to "Brand new kitchen thing"', itemId: 'a-new' });
+    // …and the new item is reachable from its text neighbours too.
+    const back = await service.similar('a3', { k: 30 });
+    expect(ids(back)).toContain('a-new');
   });
 });
 

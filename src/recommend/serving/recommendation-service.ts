@@ -444,6 +444,8 @@ export class RecommendationService {
       const depth = req.k + exclude.size + 20;
       if (model.main.similarItems) add(model.main.similarItems(i, depth), similarE);
       if (items.length < req.k) add(model.related.similarItems(i, depth), similarE);
+      // Items with few or no interactions: their text (title, description, category, tags, attributes).
+      if (items.length < req.k && model.content?.similarItems) add(model.content.similarItems(i, depth), { ...similarE, type: 'content' });
     }
     let strategy: Strategy = 'similar';
     if (items.length < req.k) {

@@ -3,7 +3,8 @@
  * swapped in as one object (hot swap = one reference assignment, so a request sees either the old or the new model,
  * never a mix). It holds the selected model, the id maps of its dense indices, and auxiliary structures over the
  * same item index: trending popularity (cold start, "popular in"), an item-kNN neighbour matrix (explanations,
- * diversity, similar-items fallback), the bought-together matrix and the users' purchases (exclusion).
+ * diversity, similar-items fallback), content similarity over the catalogue text (items nobody interacted with),
+ * the bought-together matrix and the users' purchases (exclusion).
  * Saved as one artifact: a manifest with each part's manifest, and the parts' buffers under `<part>/` prefixes.
  */
 import { CartwiseError } from '../../core/errors.ts';
@@ -47,6 +48,8 @@ export interface ServedModel {
   main: Recommender;
   trending: PopularityRecommender;
   related: ItemKnnRecommender;
+  /** TF-IDF item similarity, when the catalogue has metadata: how items without interactions are reached. */
+  content?: Recommender;
   /** item × item basket cosine, row i = i's companions */
   together: Csr;
   /** user × item, 1 where the user bought the item */
@@ -73,7 +76,8 @@ function indexOf(ids: readonly string[]): Map<string, number> {
 
 /** Serialises a served model into one artifact. */
 export function servedModelToArtifact(model: ServedModel): Artifact {
-  const parts = { main: model.main.toArtifact(), trending: model.trending.toArtifact(), related: model.related.toArtifact() };
+  const parts: Record<string, Artifact> = { main: model.main.toArtifact(), trending: model.trending.toArtifact(), related: model.related.toArtifact() };
+  if (model.content) parts.content = model.content.toArtifact();
   return {
     manifest: {
       kind: 'served-model',
@@ -82,9 +86,7 @@ export function servedModelToArtifact(model: ServedModel): Artifact {
       parts: Object.fromEntries(Object.entries(parts).map(([k, a]) => [k, a.manifest])),
     },
     buffers: {
-      ...prefixed('main', parts.main.buffers),
-      ...prefixed('trending', parts.trending.buffers),
-      ...prefixed('related', parts.related.buffers),
+      ...Object.assign({}, ...Object.entries(parts).map(([name, a]) => prefixed(name, a.buffers))),
       ...csrBuffers('together', model.together),
       ...csrBuffers('purchases', model.purchases),
       'ids/items': enc.encode(JSON.stringify(model.itemIds)),
@@ -123,6 +125,7 @@ export function servedModelFromArtifact(artifact: Artifact): ServedModel {
     main: recommenderFromArtifact(part('main')),
     trending,
     related,
+    ...(m.parts.content ? { content: recommenderFromArtifact(part('content')) } : {}),
     together: csrFromBuffers('together', artifact.buffers, itemIds.length, itemIds.length),
     purchases: csrFromBuffers('purchases', artifact.buffers, userIds.length, itemIds.length),
   };

@@ -1,7 +1,8 @@
 /**
  * A small seeded store for serving and selection tests: a checkerboard of two shopper groups — group A views and
  * buys Kitchen items `a0…a9`, group B Running items `b0…b9` — so the right recommendations are obvious; `a0` and
- * `a1` are bought together in the same session; `b9` is out of stock; `a-new` is a Kitchen item nobody touched.
+ * `a1` are bought together in the same session; `b9` is out of stock; `a-new` is a Kitchen item nobody touched,
+ * tagged `ceramic` like `a0…a4`.
  */
 import type { Item, StoredEvent } from '../../core/schemas/index.ts';
 import { createRng } from '../../core/random.ts';
@@ -14,10 +15,10 @@ export const T0 = Date.UTC(2025, 0, 1);
 export function fixtureItems(): Item[] {
   const items: Item[] = [];
   for (let i = 0; i < 10; i++) {
-    items.push({ id: `a${i}`, title: `Kitchen thing ${i}`, category: 'Home > Kitchen', price: 10 + i, inStock: true, tags: i < 3 ? ['sale'] : [], attrs: { color: i % 2 === 0 ? 'red' : 'blue' } });
+    items.push({ id: `a${i}`, title: `Kitchen thing ${i}`, category: 'Home > Kitchen', price: 10 + i, inStock: true, tags: [...(i < 3 ? ['sale'] : []), ...(i < 5 ? ['ceramic'] : [])], attrs: { color: i % 2 === 0 ? 'red' : 'blue' } });
     items.push({ id: `b${i}`, title: `Running thing ${i}`, category: 'Sports > Running', price: 50 + i, inStock: i !== 9, attrs: { color: i % 2 === 0 ? 'red' : 'blue' } });
   }
-  items.push({ id: 'a-new', title: 'Brand new kitchen thing', category: 'Home > Kitchen', price: 15, inStock: true });
+  items.push({ id: 'a-new', title: 'Brand new kitchen thing', category: 'Home > Kitchen', price: 15, inStock: true, tags: ['ceramic'] });
   return items;
 }
 

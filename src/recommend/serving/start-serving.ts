@@ -1,0 +1,64 @@
+/**
+ * Wires recommendations into a long-running server: the service (saved model, or a popularity fallback computed
+ * from the store), the training jobs whose models are hot-swapped in, a periodic refresh of the catalogue (prices,
+ * stock) and of the fallback popularity, and — when no trained model is saved yet — one model-selection job in the
+ * background at start-up, so a fresh store (e.g. `npm run demo`) ends up with a trained model without a manual step.
+ */
+import type { Logger } from '../../core/logger.ts';
+import type { Store } from '../../store/store.ts';
+import { TrainingJobs } from '../selection/training-jobs.ts';
+import { RecommendationService } from './recommendation-service.ts';
+
+export interface StartRecommendationsOptions {
+  log?: Logger;
+  /** Start a background `auto` training job when no trained model is saved and the store has events (default true). */
+  trainOnStart?: boolean;
+  /** Budget of the start-up model selection (default 3 minutes). */
+  startupBudgetMs?: number;
+  /** Catalogue (and fallback popularity) refresh period; 0 disables (default 60 s). */
+  refreshMs?: number;
+}
+
+export interface Recommendations {
+  service: RecommendationService;
+  training: TrainingJobs;
+  /** Stops the refresh timer and cancels a running job. */
+  close(): Promise<void>;
+}
+
+/** Opens the recommendation service and its training jobs for a server. */
+export async function startRecommendations(store: Store, options: StartRecommendationsOptions = {}): Promise<Recommendations> {
+  const log = options.log;
+  const service = await RecommendationService.open(store, log ? { log } : {});
+  const training = new TrainingJobs(store, { onModel: (m) => service.swap(m), ...(log ? { log } : {}) });
+  if ((options.trainOnStart ?? true) && service.modelInfo?.source !== 'trained' && service.modelInfo !== null) {
+    const job = training.start({ algo: 'auto', budgetMs: options.startupBudgetMs ?? 3 * 60_000 });
+    log?.info({ job: job.id }, 'no trained recommendation model yet: training one in the background (popularity is served meanwhile)');
+  }
+  let refreshing = false;
+  const refreshMs = options.refreshMs ?? 60_000;
+  const timer =
+    refreshMs > 0
+      ? setInterval(() => {
+          if (refreshing || training.busy) return;
+          refreshing = true;
+          void (async () => {
+            await service.refreshCatalogue();
+            await service.refreshFallback();
+          })()
+            .catch((err: unknown) => log?.warn({ err }, 'recommendation refresh failed'))
+            .finally(() => {
+              refreshing = false;
+            });
+        }, refreshMs)
+      : undefined;
+  timer?.unref();
+  return {
+    service,
+    training,
+    async close() {
+      if (timer) clearInterval(timer);
+      await training.close();
+    },
+  };
+}
