@@ -168,34 +168,37 @@ function createShopper(rng: Rng, index: number, seed: number): Shopper {
 
 /** Session start times: first visit uniform over the window (a slight growth trend), then exponential gaps. */
 function sessionStarts(rng: Rng, shopper: Shopper, startMs: number, endMs: number): number[] {
-  const days = (endMs - startMs) / DAY_MS;
+  const windowMs = endMs - startMs;
   const wanted = 1 + Math.floor(-Math.log(1 - rng.next()) * shopper.segment.extraSessions);
   const out: number[] = [];
   // Density rising gently over the window (the shop grows); repeat customers tend to have arrived earlier.
-  let t = startMs + days * DAY_MS * rng.next() ** 0.85 * (shopper.segment.name === 'one-time' ? 1 : 0.7);
+  const reach = shopper.segment.name === 'one-time' ? 1 : 0.7;
+  let t = placeInWeek(rng, () => startMs + windowMs * reach * rng.next() ** 0.85, startMs);
   for (let k = 0; k < wanted; k++) {
-    if (k > 0) t += (-Math.log(1 - rng.next()) * shopper.segment.gapDays + 0.3) * DAY_MS;
-    const placed = placeInWeek(rng, t, startMs);
-    if (placed >= endMs - SESSION_MARGIN_MS) break;
-    out.push(placed);
-    t = placed;
+    const prev = t;
+    if (k > 0) t = placeInWeek(rng, () => prev + (-Math.log(1 - rng.next()) * shopper.segment.gapDays + 0.3) * DAY_MS, startMs);
+    if (t >= endMs - SESSION_MARGIN_MS) break;
+    out.push(t);
   }
   for (let tries = 0; out.length === 0 && tries < 20; tries++) {
     // A first visit drawn too late: redraw it anywhere in the window.
-    const placed = placeInWeek(rng, startMs + rng.next() * Math.max(0, endMs - startMs - DAY_MS), startMs);
+    const placed = placeInWeek(rng, () => startMs + rng.next() * Math.max(0, windowMs - DAY_MS), startMs);
     if (placed < endMs - SESSION_MARGIN_MS) out.push(placed);
   }
   if (out.length === 0) out.push(Math.max(startMs, endMs - 2 * SESSION_MARGIN_MS));
   return out;
 }
 
-/** Moves a time onto a day accepted by weekly seasonality and an hour drawn from the daily cycle. */
-function placeInWeek(rng: Rng, t: number, startMs: number): number {
-  let day = Math.floor(t / DAY_MS);
-  for (let tries = 0; tries < 8; tries++) {
+/**
+ * Draws a time from `draw` and keeps it with probability ∝ its weekday's weight (rejection sampling: weekends
+ * busier), then sets the hour from the daily cycle.
+ */
+function placeInWeek(rng: Rng, draw: () => number, startMs: number): number {
+  let day = 0;
+  for (let tries = 0; tries < 12; tries++) {
+    day = Math.floor(draw() / DAY_MS);
     const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
     if (rng.next() * WEEKDAY_MAX < (WEEKDAY_WEIGHT[weekday] as number)) break;
-    day += 1;
   }
   const hour = pickWeighted(rng, HOUR_WEIGHT, HOUR_TOTAL);
   return Math.max(startMs, day * DAY_MS + hour * HOUR_MS + rng.int(HOUR_MS));
