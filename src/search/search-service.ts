@@ -31,6 +31,11 @@ export interface SearchServiceOptions {
   log?: Logger;
   /** Record searches with a userId as `search` events (default true). */
   recordSearches?: boolean;
+  /**
+   * Check the catalogue for changes made by other writers (imports, other replicas) at most this often before a
+   * search (default 1000 ms; 0 = every search; negative = never).
+   */
+  syncIntervalMs?: number;
 }
 
 /** Items per artifact save debounce. */
@@ -63,13 +68,70 @@ export class SearchService {
     return this.loading;
   }
 
-  private async catalogueStamp(): Promise<string> {
-    const rows = await this.store.query<{ n: unknown; u: unknown }>('SELECT count(*) AS n, max(updated_at) AS u FROM items');
-    return `${String(rows[0]?.n ?? 0)}@${String(rows[0]?.u ?? '')}`;
+  private epochMsSql(column: string): string {
+    return this.store.dialect === 'postgres' ? `(extract(epoch from ${column}) * 1000)` : `epoch_ms(${column})`;
+  }
+
+  private async catalogueState(): Promise<{ count: number; updatedMs: number }> {
+    const rows = await this.store.query<{ n: unknown; u: unknown }>(`SELECT count(*) AS n, max(${this.epochMsSql('updated_at')}) AS u FROM items`);
+    return { count: Number(rows[0]?.n ?? 0), updatedMs: Number(rows[0]?.u ?? 0) };
+  }
+
+  private static stampOf(s: { count: number; updatedMs: number }): string {
+    return `${s.count}@${s.updatedMs}`;
+  }
+
+  private syncedState: { count: number; updatedMs: number } | undefined;
+  private syncAt = 0;
+  private syncing: Promise<void> | undefined;
+
+  /**
+   * Brings a loaded index up to date with the store: items updated since the last sync are re-indexed, items no
+   * longer in the store are removed. Cheap when nothing changed (one aggregate query).
+   */
+  async sync(): Promise<{ upserted: number; removed: number }> {
+    const engine = await this.ready();
+    const before = this.syncedState ?? { count: 0, updatedMs: 0 };
+    const now = await this.catalogueState();
+    let upserted = 0;
+    let removed = 0;
+    if (now.updatedMs > before.updatedMs) {
+      const rows = await this.store.query<{ id: string }>(`SELECT id FROM items WHERE ${this.epochMsSql('updated_at')} > ?`, [before.updatedMs]);
+      for (let i = 0; i < rows.length; i += 1000) {
+        const items = await this.store.getItems(rows.slice(i, i + 1000).map((r) => r.id));
+        engine.index.upsert(items);
+        upserted += items.length;
+      }
+    }
+    if (now.count !== engine.index.size) {
+      const ids = new Set((await this.store.query<{ id: string }>('SELECT id FROM items')).map((r) => r.id));
+      const gone: string[] = [];
+      for (const s of engine.index.liveSlots()) if (!ids.has(engine.index.idAt(s))) gone.push(engine.index.idAt(s));
+      removed = engine.index.remove(gone);
+      for (const id of gone) this.vectors?.delete(id);
+    }
+    this.syncedState = now;
+    if (upserted + removed > 0) this.scheduleSave();
+    return { upserted, removed };
+  }
+
+  private async maybeSync(): Promise<void> {
+    const every = this.options.syncIntervalMs ?? 1000;
+    if (every < 0 || Date.now() - this.syncAt < every) return;
+    this.syncAt = Date.now();
+    this.syncing ??= this.sync()
+      .then(() => undefined)
+      .catch((err: unknown) => this.options.log?.warn({ err }, 'search index sync failed'))
+      .finally(() => {
+        this.syncing = undefined;
+      });
+    await this.syncing;
   }
 
   private async load(): Promise<SearchEngine> {
-    const stamp = await this.catalogueStamp();
+    const state = await this.catalogueState();
+    this.syncedState = state;
+    const stamp = SearchService.stampOf(state);
     let index: SearchIndex | undefined;
     const saved = await this.store.loadArtifact(SEARCH_ARTIFACT);
     if (saved && saved.manifest['catalogue'] === stamp) {
@@ -107,7 +169,8 @@ export class SearchService {
 
   private async persist(index: SearchIndex, stamp?: string): Promise<void> {
     const artifact = index.toArtifact();
-    artifact.manifest['catalogue'] = stamp ?? (await this.catalogueStamp());
+    // The stamp of the catalogue state the index reflects (not the store's current one, which may be ahead).
+    artifact.manifest['catalogue'] = stamp ?? SearchService.stampOf(this.syncedState ?? { count: -1, updatedMs: 0 });
     await this.store.saveArtifact(SEARCH_ARTIFACT, artifact);
   }
 
@@ -293,6 +356,7 @@ export class SearchService {
   /** Runs a search with signals, personalisation and (when configured) hybrid retrieval; records it for click learning. */
   async search(request: SearchRequest): Promise<SearchResponse> {
     const engine = await this.ready();
+    await this.maybeSync();
     await this.maybeRefreshSignals();
     const context: Parameters<SearchEngine['search']>[1] = {};
     if (request.userId) {
@@ -325,6 +389,7 @@ export class SearchService {
 
   async autocomplete(q: string, limit = 5): Promise<ReturnType<SearchEngine['autocomplete']>> {
     const engine = await this.ready();
+    await this.maybeSync();
     return engine.autocomplete(q, limit);
   }
 }

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { parseFilterString, SEARCH_SORTS, MAX_QUERY_CHARS } from '../../search/search-engine.ts';
+import { SearchService } from '../../search/search-service.ts';
+import type { Store } from '../../store/store.ts';
+import { defineRoutes, type AppContext } from '../route.ts';
+
+/**
+ * One search service per store, created on the first search (the index is loaded or built lazily then). It keeps
+ * itself current by syncing with the catalogue (items changed through any route, import or replica) before searches.
+ */
+const services = new WeakMap<Store, SearchService>();
+
+/** The search service of a server context (created on first use). */
+export function searchServiceOf(ctx: AppContext): SearchService {
+  let s = services.get(ctx.store);
+  if (!s) {
+    s = new SearchService(ctx.store, { log: ctx.log });
+    services.set(ctx.store, s);
+  }
+  return s;
+}
+
+const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const searchQuery = z
+  .object({
+    q: z.string().max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` }).default('').describe('what the shopper typed'),
+    filters: z.string().max(2000).optional().describe('field:v1|v2;price:10..50;inStock:true (fields: category, brand, price, inStock, tags, any attribute)'),
+    sort: z.enum(SEARCH_SORTS).default('relevance').describe(SEARCH_SORTS.join(' | ')),
+    page: z.coerce.number().int().min(1).max(1000).default(1).describe('1-based page'),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20).describe('results per page'),
+    userId: z.string().min(1).max(256).optional().describe('personalise for this user and record the search for click learning'),
+    prefix: boolish.optional().describe('search-as-you-type: complete the last word'),
+    facets: boolish.optional().describe('include facets (default true)'),
+    parse: boolish.optional().describe('turn "under 50", colours, brands… into filters (default true)'),
+  })
+  .strict();
+
+const autocompleteQuery = z
+  .object({
+    q: z.string().min(1, { error: 'must not be empty' }).max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` }).describe('the prefix typed so far'),
+    limit: z.coerce.number().int().min(1).max(20).default(5).describe('suggestions per kind'),
+  })
+  .strict();
+
+export const searchRoutes = defineRoutes([
+  {
+    method: 'GET',
+    url: '/v1/search',
+    access: 'write',
+    tag: 'Search',
+    summary: 'Search the catalogue',
+    description:
+      'Typo-tolerant, unit-aware product search with facets, filters, sorting, pagination, highlighting, did-you-mean and zero-result recovery. Every response has a `searchId`: send clicks as events with `recId` = searchId so the ranking learns from them.',
+    query: searchQuery,
+    responseExample: {
+      searchId: 's_3f9a…',
+      query: 'bamboo shade 96 in under 50',
+      total: 3,
+      page: 1,
+      pageSize: 20,
+      hits: [{ id: 'i1', title: 'Bamboo Rollup Shade - 96 in. W', score: 1.08, price: 39, highlights: { title: '<em>Bamboo</em> Rollup <em>Shade</em> - <em>96 in</em>. W' } }],
+      filters: [{ field: 'price', max: 50 }],
+      understood: ['price ≤ 50'],
+      categoryIntent: [{ value: 'Home > Window Treatments', count: 0.9 }],
+      tookMs: 1.7,
+    },
+    async handler(req, _reply, ctx) {
+      const q = req.query as z.infer<typeof searchQuery>;
+      return searchServiceOf(ctx).search({
+        q: q.q,
+        ...(q.filters ? { filters: parseFilterString(q.filters) } : {}),
+        sort: q.sort,
+        page: q.page,
+        pageSize: q.pageSize,
+        ...(q.userId ? { userId: q.userId } : {}),
+        ...(q.prefix !== undefined ? { prefix: q.prefix } : {}),
+        ...(q.facets !== undefined ? { facets: q.facets } : {}),
+        ...(q.parse !== undefined ? { parseConstraints: q.parse } : {}),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/autocomplete',
+    access: 'write',
+    tag: 'Search',
+    summary: 'Suggestions while typing: popular queries, word completions and matching items',
+    query: autocompleteQuery,
+    responseExample: { queries: ['bamboo shade'], words: ['bamboo'], items: [{ id: 'i1', title: 'Bamboo Rollup Shade - 96 in. W' }] },
+    async handler(req, _reply, ctx) {
+      const q = req.query as z.infer<typeof autocompleteQuery>;
+      return searchServiceOf(ctx).autocomplete(q.q, q.limit);
+    },
+  },
+  {
+    method: 'POST',
+    url: '/v1/search/rebuild',
+    access: 'admin',
+    tag: 'Search',
+    summary: 'Rebuild the search index from the catalogue and relearn ranking signals',
+    responseExample: { indexed: 1200 },
+    async handler(_req, _reply, ctx) {
+      const s = searchServiceOf(ctx);
+      const indexed = await s.rebuild();
+      await s.refreshSignals();
+      return { indexed };
+    },
+  },
+]);
