@@ -48,15 +48,18 @@ export function registerFunnelCommand(program: Command): void {
           return;
         }
         const r = await computeFunnel(ctx.store, o);
+        // CSV keeps raw numbers (ratios, milliseconds); the table formats them.
+        const P = (x: number | null | undefined) => (flags.csv ? (x ?? '') : pct(x));
+        const D = (x: number | null | undefined) => (flags.csv ? (x ?? '') : duration(x));
         const rows = r.steps.map((s, i) => [
           i + 1, s, r.users[i] ?? 0,
-          i === 0 ? '' : pct(r.stepConversion[i - 1]),
-          pct(r.users[0] ? (r.users[i] ?? 0) / r.users[0] : null),
-          i === 0 ? '' : duration(r.timing[i - 1]?.medianMs), i === 0 ? '' : duration(r.timing[i - 1]?.p90Ms),
+          i === 0 ? '' : P(r.stepConversion[i - 1]),
+          P(r.users[0] ? (r.users[i] ?? 0) / r.users[0] : null),
+          i === 0 ? '' : D(r.timing[i - 1]?.medianMs), i === 0 ? '' : D(r.timing[i - 1]?.p90Ms),
         ]);
         let heading = `Funnel, window ${duration(r.windowMs)}${r.sameItem ? ', same item' : ''}: overall conversion ${pct(r.overallConversion)}`;
         if (r.breakdown) heading += '\n\nBy ' + r.breakdown.by + (r.breakdown.key ? ` (${r.breakdown.key})` : '') + ':\n' + r.breakdown.groups.map((g) => `  ${g.value}: ${g.users.join(' → ')} (${pct(g.overallConversion)})`).join('\n');
-        emitTable(ctx, flags, r, ['step', 'event', 'users', 'step conv.', 'overall', 'median time', 'p90 time'], rows, heading);
+        emitTable(ctx, flags, r, flags.csv ? ['step', 'event', 'users', 'step_conversion', 'overall_conversion', 'median_ms', 'p90_ms'] : ['step', 'event', 'users', 'step conv.', 'overall', 'median time', 'p90 time'], rows, heading);
       }),
     );
 }
