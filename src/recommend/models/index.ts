@@ -13,6 +13,9 @@ import { createHybridFactory } from './hybrid.ts';
 import { itemKnnFactory } from './item-knn.ts';
 import { popularityFactory } from './popularity.ts';
 import { sarFactory } from './sar.ts';
+import { sasrecFactory } from './sasrec/sasrec.ts';
+import { markovFactory } from './markov.ts';
+import { sessionKnnFactory } from './session-knn.ts';
 import { userKnnFactory } from './user-knn.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- factories differ in their params type
@@ -29,6 +32,9 @@ export const recommenderFactories = {
   userknn: userKnnFactory,
   content: contentFactory,
   fbt: fbtFactory,
+  sasrec: sasrecFactory,
+  sknn: sessionKnnFactory,
+  markov: markovFactory,
   hybrid: createHybridFactory((name) => getFactory(name)),
 } satisfies Record<string, AnyRecommenderFactory>;
 
