@@ -6,7 +6,7 @@
 import { Tracker, type TrackerStats } from './tracker.ts';
 import type { CartwiseOptions, EventFields, EventProps, PurchaseInput, ResolvedOptions, SdkEnvironment } from './types.ts';
 import { resolveOptions } from './types.ts';
-import { mountWidgets, type WidgetResult } from './widgets.ts';
+import { mountWidgets, remountAnonymousWidgets, type WidgetHost, type WidgetResult } from './widgets.ts';
 
 /** Longest string a `props` value may hold (Limits.maxPropStringLength on the server). */
 const MAX_PROP_CHARS = 1000;
@@ -174,6 +174,8 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
         tracker.track({ type: 'identify', props: { anonymousId: tracker.identity.anonymous() } }, known);
       }
       identifiedWithoutConsent = false;
+      // widgets shown before consent were anonymous and recorded no impressions: make them personal now
+      if (granted === true && options?.autoMountWidgets && typeof document !== 'undefined') void remountAnonymousWidgets(document, widgetHost(tracker, options));
     },
     flush() {
       return tracker ? tracker.flush() : Promise.resolve();
@@ -183,30 +185,9 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
         warn('call cartwise.init({ writeKey }) before mounting widgets');
         return Promise.resolve([]);
       }
-      const t = tracker;
-      const o = options;
       const container = root ?? (typeof document !== 'undefined' ? document : undefined);
       if (!container) return Promise.resolve([]);
-      return mountWidgets(container, {
-        endpoint: o.endpoint,
-        writeKey: o.writeKey,
-        productUrl: o.productUrl,
-        currency: o.currency,
-        async fetchJson(url) {
-          const res = await env.fetch(url, { method: 'GET', headers: { authorization: `Bearer ${o.writeKey}` } });
-          const text = await res.text();
-          let body: unknown;
-          try {
-            body = text ? JSON.parse(text) : undefined;
-          } catch {
-            body = undefined;
-          }
-          return { status: res.status, body };
-        },
-        userId: () => (t.hasConsent ? t.identity.userId() : undefined),
-        track: (fields) => void t.track(fields),
-        warn: (m, d) => env.warn(m, d),
-      });
+      return mountWidgets(container, widgetHost(tracker, options));
     },
     get userId() {
       return tracker?.hasConsent ? tracker.identity.userId() : undefined;
@@ -215,5 +196,28 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
       return tracker ? { ...tracker.stats } : undefined;
     },
   };
+
+  function widgetHost(t: Tracker, o: ResolvedOptions): WidgetHost {
+    return {
+      endpoint: o.endpoint,
+      writeKey: o.writeKey,
+      productUrl: o.productUrl,
+      currency: o.currency,
+      async fetchJson(url) {
+        const res = await env.fetch(url, { method: 'GET', headers: { authorization: `Bearer ${o.writeKey}` } });
+        const text = await res.text();
+        let body: unknown;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        return { status: res.status, body };
+      },
+      userId: () => (t.hasConsent ? t.identity.userId() : undefined),
+      track: (fields) => void t.track(fields),
+      warn: (m, d) => env.warn(m, d),
+    };
+  }
   return cw;
 }

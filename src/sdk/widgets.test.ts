@@ -29,6 +29,11 @@ describe('parseRecommendations', () => {
     });
   });
 
+  it("reads the server's shape: `id` and an explanation object", () => {
+    const body = { recId: 'rec_1', strategy: 'similar', items: [{ id: 'i7', score: 0.41, title: 'Green mug', category: 'Home', explanation: { type: 'similar', text: 'similar to "Blue mug"', itemId: 'i9' } }] };
+    expect(parseRecommendations(body)).toEqual({ recId: 'rec_1', items: [{ itemId: 'i7', score: 0.41, title: 'Green mug', explanation: 'similar to "Blue mug"' }] });
+  });
+
   it('explains what is missing', () => {
     expect(parseRecommendations(null)).toBe('the response is not a JSON object');
     expect(parseRecommendations({ items: [] })).toBe('the response has no recId');

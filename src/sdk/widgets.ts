@@ -63,7 +63,10 @@ export function widgetRequest(spec: WidgetSpec, endpoint: string, userId: string
   return { ok: true, kind: widget, k, url: `${endpoint}/v1/items/${encodeURIComponent(item)}/${widget}?k=${k}` };
 }
 
-/** Checks a response against the recommendation contract `{ recId, items: [{ itemId, score, … }] }`. */
+/**
+ * Checks a response against the recommendation contract `{ recId, items: [{ itemId | id, score, title?, price?,
+ * explanation? }] }`; `explanation` may be a string or the server's `{ type, text }` object.
+ */
 export function parseRecommendations(body: unknown): RecommendationResponse | string {
   if (!body || typeof body !== 'object') return 'the response is not a JSON object';
   const b = body as { recId?: unknown; items?: unknown };
@@ -73,12 +76,15 @@ export function parseRecommendations(body: unknown): RecommendationResponse | st
   for (const raw of b.items as unknown[]) {
     if (!raw || typeof raw !== 'object') continue;
     const r = raw as Record<string, unknown>;
-    const itemId = typeof r['itemId'] === 'string' || typeof r['itemId'] === 'number' ? String(r['itemId']) : undefined;
+    const rawId = r['itemId'] ?? r['id'];
+    const itemId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
     if (itemId === undefined) continue;
     const item: RecommendedItem = { itemId, score: typeof r['score'] === 'number' ? r['score'] : 0 };
     if (typeof r['title'] === 'string') item.title = r['title'];
     if (typeof r['price'] === 'number' && Number.isFinite(r['price'])) item.price = r['price'];
-    if (typeof r['explanation'] === 'string') item.explanation = r['explanation'];
+    const why = r['explanation'];
+    if (typeof why === 'string') item.explanation = why;
+    else if (why && typeof why === 'object' && typeof (why as { text?: unknown }).text === 'string') item.explanation = (why as { text: string }).text;
     items.push(item);
   }
   return { recId: b.recId, items };
@@ -219,16 +225,28 @@ export async function mountWidgets(root: ParentNode, host: WidgetHost): Promise<
   return Promise.all(elements.map((el) => mountOne(el, host)));
 }
 
+/**
+ * Mounts again the widgets that were rendered without the shopper's id (before consent), so that they become
+ * personal and their impressions are recorded. Widgets still loading are left alone.
+ */
+export async function remountAnonymousWidgets(root: ParentNode, host: WidgetHost): Promise<WidgetResult[]> {
+  const elements = Array.from(root.querySelectorAll<HTMLElement>('[data-cartwise][data-cartwise-anonymous]')).filter((el) => el.getAttribute('data-cartwise-state') !== 'loading');
+  return Promise.all(elements.map((el) => mountOne(el, host)));
+}
+
 async function mountOne(el: HTMLElement, host: WidgetHost): Promise<WidgetResult> {
   const kind = el.getAttribute('data-cartwise') ?? undefined;
   el.setAttribute('data-cartwise-state', 'loading');
+  const userId = host.userId();
+  if (userId === undefined) el.setAttribute('data-cartwise-anonymous', '');
+  else el.removeAttribute('data-cartwise-anonymous');
   const fail = (reason: string): WidgetResult => {
     el.setAttribute('data-cartwise-state', 'error');
     el.replaceChildren();
     host.warn(`cartwise: the ${kind ?? ''} widget was not rendered: ${reason}`);
     return { element: el, kind, status: 'error', reason };
   };
-  const req = widgetRequest({ kind, k: el.getAttribute('data-k') ?? undefined, item: el.getAttribute('data-item') ?? undefined }, host.endpoint, host.userId());
+  const req = widgetRequest({ kind, k: el.getAttribute('data-k') ?? undefined, item: el.getAttribute('data-item') ?? undefined }, host.endpoint, userId);
   if (!req.ok) return fail(req.reason);
   let response: { status: number; body: unknown };
   try {
@@ -248,6 +266,8 @@ async function mountOne(el: HTMLElement, host: WidgetHost): Promise<WidgetResult
     el.replaceChildren();
     return { element: el, kind, status: 'empty', recId: rec.recId, items: 0 };
   }
+  // consent arrived while this anonymous request was in flight: ask again with the shopper's id
+  if (userId === undefined && host.userId() !== undefined) return mountOne(el, host);
   const n = renderCarousel(el, req.kind, { recId: rec.recId, items }, host);
   el.setAttribute('data-cartwise-state', 'rendered');
   items.forEach((item, position) => host.track({ type: 'impression', itemId: item.itemId, recId: rec.recId, props: { widget: req.kind, position } }));

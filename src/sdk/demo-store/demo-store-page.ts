@@ -69,11 +69,11 @@ a{color:inherit}header.top{position:sticky;top:0;z-index:5;display:flex;gap:18px
 .logo{font-weight:750;font-size:19px;text-decoration:none;white-space:nowrap}.logo span{color:#7dd3a8}
 form.search{flex:1;display:flex;max-width:520px}form.search input{flex:1;padding:8px 12px;border-radius:8px 0 0 8px;border:0;font:inherit}
 form.search button{border:0;border-radius:0 8px 8px 0;padding:0 14px;background:#7dd3a8;color:#17202f;font-weight:650;cursor:pointer}
-.who{font-size:13px;color:#c9d1e0;white-space:nowrap}.who button,.who input{font:inherit;font-size:13px}.who input{width:110px;padding:4px 6px;border-radius:6px;border:0}
+.who{margin-left:auto;font-size:13px;color:#c9d1e0;white-space:nowrap}.who button,.who input{font:inherit;font-size:13px}.who input{width:110px;padding:4px 6px;border-radius:6px;border:0}
 .who button{background:none;border:1px solid #5a6a86;color:#fff;border-radius:6px;padding:3px 8px;cursor:pointer}
 #cart-open{background:#fff;color:#17202f;border:0;border-radius:8px;padding:7px 14px;font-weight:650;cursor:pointer;white-space:nowrap}
 #cart-count{display:inline-block;min-width:20px;margin-left:6px;padding:0 6px;border-radius:10px;background:#17202f;color:#fff;font-size:12px}
-.layout{display:grid;grid-template-columns:220px 1fr;gap:24px;max-width:1240px;margin:22px auto;padding:0 24px}
+.layout{display:grid;grid-template-columns:220px minmax(0,1fr);gap:24px;max-width:1240px;margin:22px auto;padding:0 24px}main{min-width:0}
 nav.cats{font-size:14px}nav.cats h4{margin:4px 0 8px;font-size:12px;letter-spacing:.06em;text-transform:uppercase;color:#667085}
 nav.cats a{display:flex;justify-content:space-between;padding:5px 8px;border-radius:6px;text-decoration:none}nav.cats a:hover,nav.cats a.on{background:#e5e9f2}
 nav.cats .n{color:#8a94a6;font-size:12px}nav.cats .sub{margin-left:12px}
