@@ -1,99 +1,142 @@
 /**
- * Dense symmetric positive-definite inverse through Cholesky, on row-major Float64Array (EASE's Gram inverse,
- * ALS's small normal equations). Everything is written as dot products of contiguous row prefixes, four rows at a
- * time, so each loaded row is reused from registers/cache: G = L·Lᵀ (n³/6 multiply-adds), U = L⁻ᵀ row by row
- * (n³/6), then G⁻¹ = U·Uᵀ (n³/6, symmetric half only). No pivoting (SPD input; a non-positive pivot throws).
+ * Dense symmetric positive-definite inverse through Cholesky, on row-major Float64Array (EASE's Gram inverse).
+ * The three phases — G = L·Lᵀ, Yᵀ = (L⁻¹)ᵀ, G⁻¹ = Yᵀ·Y — are each n³/6 multiply-adds written as dot products of
+ * contiguous row segments, computed in 4×4 register tiles (8 loads feed 16 multiply-adds) with a small triangular
+ * fix-up inside diagonal tiles. The matrix is padded to a multiple of 4 with identity rows. No pivoting (SPD
+ * input; a non-positive pivot throws).
  */
 import { CartwiseError } from '../../core/errors.ts';
 
-function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let t = 0;
-  for (; t + 3 < len; t += 4) {
-    s0 += (a[ao + t] as number) * (b[bo + t] as number);
-    s1 += (a[ao + t + 1] as number) * (b[bo + t + 1] as number);
-    s2 += (a[ao + t + 2] as number) * (b[bo + t + 2] as number);
-    s3 += (a[ao + t + 3] as number) * (b[bo + t + 3] as number);
-  }
-  for (; t < len; t++) s0 += (a[ao + t] as number) * (b[bo + t] as number);
-  return s0 + s1 + s2 + s3;
-}
-
 /**
- * In-place lower Cholesky factor of the SPD matrix `a` [n, n] row-major: on return the lower triangle holds L
- * (the upper triangle is zeroed). Throws when a pivot is not positive.
+ * 4×4 tile of dot products: s[4·p + q] = Σ_{t<len} a[ao_p + t] · b[bo_q + t] for row offsets ao_p = ao + p·stride
+ * and bo_q = bo + q·stride.
  */
-export function choleskyInPlace(a: Float64Array, n: number, onRow?: (row: number) => void): void {
-  for (let i = 0; i < n; i++) {
-    const io = i * n;
-    for (let j = 0; j <= i; j++) {
-      const jo = j * n;
-      const s = (a[io + j] as number) - dot(a, io, a, jo, j);
-      if (j === i) {
-        if (!(s > 0)) throw new CartwiseError('INTERNAL', { reason: `matrix is not positive definite (pivot ${i} = ${s})` });
-        a[io + i] = Math.sqrt(s);
-      } else a[io + j] = s / (a[jo + j] as number);
+function tile(a: Float64Array, ao: number, b: Float64Array, bo: number, stride: number, len: number, s: Float64Array): void {
+  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+  let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+  const a1 = ao + stride, a2 = ao + 2 * stride, a3 = ao + 3 * stride;
+  const b1 = bo + stride, b2 = bo + 2 * stride, b3 = bo + 3 * stride;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[ao + t] as number, x1 = a[a1 + t] as number, x2 = a[a2 + t] as number, x3 = a[a3 + t] as number;
+    const y0 = b[bo + t] as number, y1 = b[b1 + t] as number, y2 = b[b2 + t] as number, y3 = b[b3 + t] as number;
+    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+    s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+    s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+  }
+  s[0] = s00; s[1] = s01; s[2] = s02; s[3] = s03;
+  s[4] = s10; s[5] = s11; s[6] = s12; s[7] = s13;
+  s[8] = s20; s[9] = s21; s[10] = s22; s[11] = s23;
+  s[12] = s30; s[13] = s31; s[14] = s32; s[15] = s33;
+}
+
+/** Copies `g` [n, n] into a zero-padded [m, m] (m = n rounded up to 4) with 1 on the padded diagonal. */
+function pad(g: Float64Array, n: number): { a: Float64Array; m: number } {
+  const m = (n + 3) & ~3;
+  if (m === n) return { a: g, m };
+  const a = new Float64Array(m * m);
+  for (let i = 0; i < n; i++) a.set(g.subarray(i * n, i * n + n), i * m);
+  for (let i = n; i < m; i++) a[i * m + i] = 1;
+  return { a, m };
+}
+
+/** In-place lower Cholesky of `a` [m, m] (m a multiple of 4); the upper triangle is left untouched. */
+function choleskyTiled(a: Float64Array, m: number, onBlock?: (row: number) => void): void {
+  const s = new Float64Array(16);
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    for (let j0 = 0; j0 <= i0; j0 += 4) {
+      tile(a, i0 * m, a, j0 * m, m, j0, s);
+      for (let jj = 0; jj < 4; jj++) {
+        const j = j0 + jj;
+        for (let ii = 0; ii < 4; ii++) {
+          const i = i0 + ii;
+          if (j > i) continue;
+          let v = (a[i * m + j] as number) - (s[ii * 4 + jj] as number);
+          for (let t = j0; t < j; t++) v -= (a[i * m + t] as number) * (a[j * m + t] as number);
+          if (i === j) {
+            if (!(v > 0)) throw new CartwiseError('INTERNAL', { reason: `matrix is not positive definite (pivot ${i} = ${v})` });
+            a[i * m + i] = Math.sqrt(v);
+          } else a[i * m + j] = v / (a[j * m + j] as number);
+        }
+      }
     }
-    for (let j = i + 1; j < n; j++) a[io + j] = 0;
-    if (onRow) onRow(i);
+    if (onBlock && (i0 & 255) === 0) onBlock(i0);
   }
 }
 
 /**
- * Inverse of an SPD matrix [n, n] row-major (float64), computed in place: `g` is overwritten with the inverse and
- * returned (one extra n×n buffer is used for L⁻ᵀ). `onProgress(done, total)` reports the three phases as one count.
+ * Yᵀ = (L⁻¹)ᵀ into `y` [m, m] row-major: row c is column c of L⁻¹ (zero before c). Forward substitution
+ * L x = e_c: x_r = −(Σ_{c ≤ t < r} L[r][t] x_t) / L[r][r], four right-hand sides and four rows per tile.
+ */
+function lowerInverseTransposed(l: Float64Array, m: number, y: Float64Array, onBlock?: (row: number) => void): void {
+  const s = new Float64Array(16);
+  for (let c0 = 0; c0 < m; c0 += 4) {
+    for (let r0 = c0; r0 < m; r0 += 4) {
+      // s[cc][rr] = Σ_{c0 ≤ t < r0} y[c][t] · l[r][t]
+      tile(y, c0 * m + c0, l, r0 * m + c0, m, r0 - c0, s);
+      for (let rr = 0; rr < 4; rr++) {
+        const r = r0 + rr;
+        const lrr = l[r * m + r] as number;
+        for (let cc = 0; cc < 4; cc++) {
+          const c = c0 + cc;
+          if (r < c) continue;
+          if (r === c) {
+            y[c * m + c] = 1 / lrr;
+            continue;
+          }
+          let v = s[cc * 4 + rr] as number;
+          for (let t = r0; t < r; t++) v += (l[r * m + t] as number) * (y[c * m + t] as number);
+          y[c * m + r] = -v / lrr;
+        }
+      }
+    }
+    if (onBlock && (c0 & 255) === 0) onBlock(c0);
+  }
+}
+
+/** P = Yᵀ·Y from the rows of `y` (upper-triangular rows): P[i][j] = Σ_{t ≥ max(i,j)} y[i][t] y[j][t]. */
+function gramOfRows(y: Float64Array, m: number, p: Float64Array, onBlock?: (row: number) => void): void {
+  const s = new Float64Array(16);
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    for (let j0 = i0; j0 < m; j0 += 4) {
+      tile(y, i0 * m + j0, y, j0 * m + j0, m, m - j0, s);
+      for (let ii = 0; ii < 4; ii++) {
+        for (let jj = 0; jj < 4; jj++) {
+          const v = s[ii * 4 + jj] as number;
+          p[(i0 + ii) * m + j0 + jj] = v;
+          p[(j0 + jj) * m + i0 + ii] = v;
+        }
+      }
+    }
+    if (onBlock && (i0 & 255) === 0) onBlock(i0);
+  }
+}
+
+/**
+ * In-place lower Cholesky factor of the SPD matrix `a` [n, n] row-major: on return the lower triangle holds L and
+ * the upper triangle is zero. Throws when a pivot is not positive.
+ */
+export function choleskyInPlace(a: Float64Array, n: number): void {
+  const { a: w, m } = pad(a, n);
+  choleskyTiled(w, m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) a[i * n + j] = j <= i ? (w[i * m + j] as number) : 0;
+  }
+}
+
+/**
+ * Inverse of an SPD matrix [n, n] row-major (float64). `g` is used as scratch (overwritten); the inverse is returned
+ * (it may share `g`'s storage). Needs one extra n×n buffer. `onProgress(done, total)` reports the three phases as one count.
  */
 export function spdInverse(g: Float64Array, n: number, onProgress?: (done: number, total: number) => void): Float64Array {
-  const total = 3 * n;
-  choleskyInPlace(g, n, onProgress ? (r) => (r % 64 === 0 ? onProgress(r, total) : undefined) : undefined);
-  // U = L⁻ᵀ stored row-major: row c of U is column c of L⁻¹, non-zero from c to n-1. Forward substitution
-  // L x = e_c gives x[r] = -(L[r, c..r-1] · x[c..r-1]) / L[r, r]. Stored in the upper triangle of u.
-  const u = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    const co = c * n;
-    u[co + c] = 1 / (g[c * n + c] as number);
-    for (let r = c + 1; r < n; r++) {
-      const ro = r * n;
-      u[co + r] = -dot(g, ro + c, u, co + c, r - c) / (g[ro + r] as number);
-    }
-    if (onProgress && c % 64 === 0) onProgress(n + c, total);
-  }
-  // G⁻¹ = L⁻ᵀ L⁻¹ = Uᵀ... in row terms: P[i][j] = Σ_{k ≥ max(i,j)} L⁻¹[k][i] L⁻¹[k][j] = Σ_k u[i][k] u[j][k].
-  const p = g; // reuse the factor's storage for the result
-  for (let i = 0; i < n; i++) {
-    const io = i * n;
-    let j = i;
-    // Four rows j at once share the loaded row i.
-    for (; j + 3 < n; j += 4) {
-      const start = j; // u[j][k] = 0 for k < j, and the rows below j are zero there too
-      const len = n - start;
-      const j0 = j * n + start;
-      const j1 = (j + 1) * n + start;
-      const j2 = (j + 2) * n + start;
-      const j3 = (j + 3) * n + start;
-      const i0 = io + start;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let t = 0; t < len; t++) {
-        const x = u[i0 + t] as number;
-        s0 += x * (u[j0 + t] as number);
-        s1 += x * (u[j1 + t] as number);
-        s2 += x * (u[j2 + t] as number);
-        s3 += x * (u[j3 + t] as number);
-      }
-      p[io + j] = s0;
-      p[io + j + 1] = s1;
-      p[io + j + 2] = s2;
-      p[io + j + 3] = s3;
-    }
-    for (; j < n; j++) p[io + j] = dot(u, io + j, u, j * n + j, n - j);
-    if (onProgress && i % 64 === 0) onProgress(2 * n + i, total);
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) p[i * n + j] = p[j * n + i] as number;
-  return p;
+  const { a, m } = pad(g, n);
+  const total = 3 * m;
+  choleskyTiled(a, m, onProgress ? (r) => onProgress(r, total) : undefined);
+  const y = new Float64Array(m * m);
+  lowerInverseTransposed(a, m, y, onProgress ? (r) => onProgress(m + r, total) : undefined);
+  gramOfRows(y, m, a, onProgress ? (r) => onProgress(2 * m + r, total) : undefined);
+  if (m === n) return a;
+  const out = g;
+  for (let i = 0; i < n; i++) out.set(a.subarray(i * m, i * m + n), i * n);
+  return out;
 }

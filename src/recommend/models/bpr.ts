@@ -16,9 +16,9 @@ import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, yi
 
 export const bprParamsSchema = z.object({
   factors: z.number().int().positive().default(64).describe('latent dimensions'),
-  epochs: z.number().int().positive().default(30).describe('passes of nnz sampled triples'),
+  epochs: z.number().int().positive().default(60).describe('passes of nnz sampled triples'),
   lr: z.number().positive().default(0.05).describe('SGD learning rate'),
-  reg: z.number().min(0).default(0.0025).describe('L2 regularisation of factors and biases'),
+  reg: z.number().min(0).default(0.02).describe('L2 regularisation of factors and biases'),
 });
 export type BprParams = z.infer<typeof bprParamsSchema>;
 
