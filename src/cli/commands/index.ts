@@ -14,6 +14,9 @@ import { registerSearchCommand } from './search-command.ts';
 import { registerSearchEvalCommand } from './search-eval-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerStatsCommand } from './stats-command.ts';
+import { registerTrainCommand } from './train-command.ts';
+import { registerRecommendCommand } from './recommend-command.ts';
+import { registerSimilarCommand } from './similar-command.ts';
 
 /** Every CLI command, one file each. Add a command's register function here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerServeCommand, registerStatsCommand, registerConfigCommand, registerEvaluateCommand, registerDemoCommand, registerSearchCommand, registerSearchEvalCommand, registerImportCommand, registerFunnelCommand, registerRetentionCommand, registerKpisCommand, registerSegmentsCommand, registerProfileCommand, registerReviewsCommand, registerPathsCommand];
+export const commandRegistrars: ((program: Command) => void)[] = [registerServeCommand, registerStatsCommand, registerConfigCommand, registerEvaluateCommand, registerDemoCommand, registerSearchCommand, registerSearchEvalCommand, registerImportCommand, registerFunnelCommand, registerRetentionCommand, registerKpisCommand, registerSegmentsCommand, registerProfileCommand, registerReviewsCommand, registerPathsCommand, registerTrainCommand, registerRecommendCommand, registerSimilarCommand];

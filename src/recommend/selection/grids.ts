@@ -20,9 +20,16 @@ export const defaultGrids: Readonly<Record<string, ParamGrid>> = {
   bpr: [{ factors: 64, epochs: 30, lr: 0.05, reg: 0.001 }],
 };
 
-/** Algorithms model selection tries by default: every registered one (hybrids and sequence models included). */
+/**
+ * Algorithms whose fit is slow or open-ended (iterative training, composites): tried after the others in each
+ * round, so that a tight budget still compares every fast algorithm.
+ */
+export const slowAlgorithms: ReadonlySet<string> = new Set(['als', 'bpr', 'sasrec', 'hybrid']);
+
+/** Algorithms model selection tries by default: every registered one, fast ones first. */
 export function defaultAlgorithms(): string[] {
-  return algorithmNames();
+  const names = algorithmNames();
+  return [...names.filter((n) => !slowAlgorithms.has(n)), ...names.filter((n) => slowAlgorithms.has(n))];
 }
 
 /** One point of the search: an algorithm and its (partial) parameters. */

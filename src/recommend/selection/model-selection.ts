@@ -6,8 +6,9 @@
  * with its metrics, fit time and status, best first.
  *
  * The budget is enforced three ways: no candidate starts after it is spent; a candidate whose estimated cost
- * (EASE: n³/2 multiply-adds) exceeds what is left is skipped; a running fit is aborted at the deadline through its
- * progress callback and abort signal and recorded as `timeout`.
+ * (EASE: n³/2 multiply-adds) exceeds what is left is skipped; a running fit may use at most half of what is left
+ * (all of it when its cost was estimated or it is the last candidate) and is aborted at that deadline through its
+ * progress callback and abort signal, recorded as `timeout`.
  */
 import { CartwiseError, isCartwiseError } from '../../core/errors.ts';
 import { createRng } from '../../core/random.ts';
@@ -171,8 +172,13 @@ export async function selectModel(table: EventTable, options: SelectionOptions =
       record({ ...cand, status: 'failed', reason: (err as Error).message });
       continue;
     }
+    // One candidate may use at most half of what is left (all of it when its cost was estimated, or when it is the
+    // last one), so that a slow fit cannot starve the rest of the search.
+    const last = cand === candidates[candidates.length - 1];
+    const allowedMs = est !== undefined || last ? left : left / 2;
+    const candidateDeadline = Date.now() + allowedMs;
     const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), Math.max(1, left));
+    const timeout = setTimeout(() => timer.abort(), Math.max(1, allowedMs));
     const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
     const t0 = performance.now();
     try {
@@ -181,7 +187,7 @@ export async function selectModel(table: EventTable, options: SelectionOptions =
         signal,
         onProgress: (p) => {
           // Synchronous fits (a dense inverse) cannot see the timer fire: check the clock here too.
-          if (Date.now() > deadline || options.signal?.aborted) throw new CartwiseError('ABORTED');
+          if (Date.now() > candidateDeadline || options.signal?.aborted) throw new CartwiseError('ABORTED');
           options.onProgress?.({ ...p, phase: `fit ${cand.algo}: ${p.phase}`, algo: cand.algo });
         },
       });
@@ -194,7 +200,7 @@ export async function selectModel(table: EventTable, options: SelectionOptions =
     } catch (err) {
       if (options.signal?.aborted) throw new CartwiseError('ABORTED');
       const fitS = Math.round(((performance.now() - t0) / 1000) * 1000) / 1000;
-      if (isCartwiseError(err) && err.code === 'ABORTED') record({ ...cand, status: 'timeout', fitS, reason: 'the budget ran out during the fit' });
+      if (isCartwiseError(err) && err.code === 'ABORTED') record({ ...cand, status: 'timeout', fitS, reason: `stopped after ${fitS.toFixed(0)} s, its share of the budget` });
       else record({ ...cand, status: 'failed', fitS, reason: (err as Error).message });
     } finally {
       clearTimeout(timeout);

@@ -97,6 +97,7 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
   t = performance.now();
   if (auto) {
     leaderboard = await selectModel(table, {
+      interactions: { catalog: catalogue },
       ...(request.metric ? { metric: request.metric } : {}),
       ...(request.budgetMs !== undefined ? { budgetMs: request.budgetMs } : {}),
       ...(request.algorithms ? { algorithms: request.algorithms } : {}),
