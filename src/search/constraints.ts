@@ -32,15 +32,17 @@ export interface ValueDictionary {
 const NUM = String.raw`(\d+(?:[.,]\d{1,2})?)`;
 const CUR = String.raw`(?:\$|€|£|usd|eur|gbp)?`;
 const CUR_WORD = String.raw`(?:\s*(?:dollars?|bucks|usd|euros?|eur|gbp|pounds?))?`;
+// A number followed by a unit is a size, not a price ("under 50 ft", "10-50 ft hose").
+const NOT_UNIT = String.raw`(?!\s*(?:in\b|inch|ft\b|feet|foot|gal|ga\b|gauge|lb|oz|v\b|volt|w\b|watt|amp|mm|cm|m\b|pack|pk|piece|pc|ton|awg|btu|psi|sq|cu|\"|'))`;
 const PRICE_PATTERNS: { re: RegExp; make(m: RegExpExecArray): { min?: number; max?: number } | undefined }[] = [
   { re: new RegExp(String.raw`\bbetween\s+${CUR}\s*${NUM}\s*${CUR_WORD}\s+and\s+${CUR}\s*${NUM}${CUR_WORD}`, 'i'), make: (m) => range(m[1], m[2]) },
   { re: new RegExp(String.raw`\bfrom\s+${CUR}\s*${NUM}${CUR_WORD}\s+to\s+${CUR}\s*${NUM}${CUR_WORD}`, 'i'), make: (m) => range(m[1], m[2]) },
-  { re: new RegExp(String.raw`(?:\bunder|\bbelow|\bless\s+than|\bcheaper\s+than|\bmax(?:imum)?|\bup\s+to|<=?|≤)\s*${CUR}\s*${NUM}${CUR_WORD}(?![\w.%])`, 'i'), make: (m) => ({ max: num(m[1]) }) },
-  { re: new RegExp(String.raw`(?:\bover|\babove|\bmore\s+than|\bat\s+least|\bmin(?:imum)?|>=?|≥)\s*${CUR}\s*${NUM}${CUR_WORD}(?![\w.%])`, 'i'), make: (m) => ({ min: num(m[1]) }) },
+  { re: new RegExp(String.raw`(?:\bunder|\bbelow|\bless\s+than|\bcheaper\s+than|\bmax(?:imum)?|\bup\s+to|<=?|≤)\s*${CUR}\s*${NUM}${CUR_WORD}(?![\w.%])${NOT_UNIT}`, 'i'), make: (m) => ({ max: num(m[1]) }) },
+  { re: new RegExp(String.raw`(?:\bover|\babove|\bmore\s+than|\bat\s+least|\bmin(?:imum)?|>=?|≥)\s*${CUR}\s*${NUM}${CUR_WORD}(?![\w.%])${NOT_UNIT}`, 'i'), make: (m) => ({ min: num(m[1]) }) },
   { re: new RegExp(String.raw`(?:\$|€|£)\s*${NUM}\s*(?:-|–|to)\s*(?:\$|€|£)?\s*${NUM}(?![\w.%])`, 'i'), make: (m) => range(m[1], m[2]) },
   { re: new RegExp(String.raw`(?<![\w.\/-])${NUM}\s*(?:-|–|to)\s*${NUM}\s*(?:dollars?|bucks|usd|euros?|eur)\b`, 'i'), make: (m) => range(m[1], m[2]) },
   {
-    re: new RegExp(String.raw`(?<![\w.\/-])${NUM}\s*(?:-|–)\s*${NUM}(?![\w.\/%-]|\s*(?:in\b|inch|ft\b|feet|foot|gal|ga\b|gauge|lb|oz|v\b|volt|w\b|watt|amp|mm|cm|m\b|pack|pk|piece|pc|ton|awg|\"|'))`, 'i'),
+    re: new RegExp(String.raw`(?<![\w.\/-])${NUM}\s*(?:-|–)\s*${NUM}(?![\w.\/%-])${NOT_UNIT}`, 'i'),
     make: (m) => {
       const r = range(m[1], m[2]);
       return r && (r.min ?? 0) >= 5 && (r.max ?? 0) > (r.min ?? 0) ? r : undefined;
