@@ -109,7 +109,7 @@ export interface ChooseKOptions {
   kMax?: number;
   /** Rows used to fit each candidate k (default 5,000). */
   fitSample?: number;
-  /** Rows used to score the silhouette (default 1,500). */
+  /** Rows used to score the silhouette (default 1,000). */
   scoreSample?: number;
 }
 
@@ -135,7 +135,7 @@ export function kMeansBySilhouette(data: Float64Array, n: number, dim: number, r
   const fitIdx = sampleIndices(n, o.fitSample ?? 5000, rng);
   const fit = new Float64Array(fitIdx.length * dim);
   fitIdx.forEach((row, i) => fit.set(data.subarray(row * dim, row * dim + dim), i * dim));
-  const scoreIdx = sampleIndices(fitIdx.length, o.scoreSample ?? 1500, rng);
+  const scoreIdx = sampleIndices(fitIdx.length, o.scoreSample ?? 1000, rng);
   const scores: { k: number; silhouette: number }[] = [];
   let best: { k: number; score: number; centroids: Float64Array } = { k: kMin, score: -Infinity, centroids: new Float64Array(0) };
   for (let k = kMin; k <= kMax; k++) {
