@@ -4,6 +4,7 @@ import { createRng } from '../../core/random.ts';
 import { eventSchema, itemSchema, userSchema, validate, type Item, type StoredEvent, type User } from '../../core/schemas/index.ts';
 import { DAY_MS } from '../../core/time.ts';
 import { createDemoCatalogue } from './demo-catalogue.ts';
+import { DEMO_DEPARTMENTS } from './demo-vocabulary.ts';
 import { generateDemoStore, resolveDemoOptions, typo, type DemoStoreOptions, type DemoSummary } from './generate-demo-store.ts';
 
 const END_MS = Date.UTC(2026, 10, 25);
@@ -229,6 +230,17 @@ describe('generateDemoStore: behaviour that analytics and models can find', () =
     const unknown = searches.filter((q) => q.split(' ').some((w) => !words.has(w)));
     expect(unknown.length).toBeGreaterThan(0); // typos
     expect(unknown.length / searches.length).toBeLessThan(0.15);
+  });
+});
+
+describe('demo vocabulary', () => {
+  it('has unique leaf names, and every complement names an existing leaf', () => {
+    const leaves = DEMO_DEPARTMENTS.flatMap((d) => d.subcategories.flatMap((s) => s.leaves));
+    const names = new Set(leaves.map((l) => l.name));
+    expect(names.size).toBe(leaves.length);
+    const complements = leaves.flatMap((l) => l.complements ?? []);
+    expect(complements.length).toBeGreaterThan(20);
+    expect(complements.filter((c) => !names.has(c))).toEqual([]);
   });
 });
 
