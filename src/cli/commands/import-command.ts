@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { CartwiseError } from '../../core/errors.ts';
-import { importFormats, runImport, type ImportFormat, type ImportSummary } from '../../ingest/importers/index.ts';
+import { DEFAULT_BATCH_SIZE, importFormats, runImport, type ImportFormat, type ImportSummary } from '../../ingest/importers/index.ts';
 import { output, withContext, type GlobalFlags } from '../context.ts';
 import { formatNumber } from '../format.ts';
 import { createProgress } from '../progress.ts';
@@ -58,7 +58,7 @@ function registerFormat(parent: Command, program: Command, format: ImportFormat)
     .addHelpText('after', `\n${format.help}\n\nEvent ids are deterministic (file name, line number, line content): importing the same file again inserts nothing.\n`)
     .option('--rejects <file>', 'write every rejected row with its line number and reason (CSV, or JSON lines for *.jsonl)')
     .option('--limit <n>', 'read at most N data rows from each file')
-    .option('--batch-size <n>', 'events per store append', '5000')
+    .option('--batch-size <n>', 'events per store append', String(DEFAULT_BATCH_SIZE))
     .option('--json', 'print the summary as one JSON document');
   for (const o of format.options ?? []) {
     const option = new Option(o.flags, o.description);

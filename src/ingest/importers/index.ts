@@ -14,4 +14,4 @@ export const importFormats: readonly ImportFormat[] = [
 ];
 
 export type { FormatOptionValues, ImportFormat, ImportPart, MapResult, RowMapper } from './import-format.ts';
-export { runImport, type ImportOptions, type ImportSummary } from './import-runner.ts';
+export { DEFAULT_BATCH_SIZE, runImport, type ImportOptions, type ImportSummary } from './import-runner.ts';
