@@ -37,9 +37,13 @@ await model.fit(data, {
   seed: 42,
   onProgress: (p) => {
     const now = performance.now();
-    if (now - lastLog < 15_000) return;
+    const q = p as unknown as { loss?: number; etaMs?: number; validationNdcg10?: number };
+    if (q.validationNdcg10 !== undefined) {
+      console.log(`${p.phase}: loss ${q.loss?.toFixed(4)} val-ndcg@10 ${q.validationNdcg10.toFixed(4)} elapsed ${((now - t0) / 1000).toFixed(0)} s`);
+      return;
+    }
+    if (now - lastLog < 60_000) return;
     lastLog = now;
-    const q = p as unknown as { loss?: number; etaMs?: number };
     console.log(`  ${p.phase} ${p.done}/${p.total} loss ${q.loss?.toFixed(4) ?? '-'} eta ${((q.etaMs ?? 0) / 1000).toFixed(0)} s`);
   },
 });

@@ -130,6 +130,12 @@ describe('SASRec training: checkpoints, resumption, determinism, validation', ()
     if (curve.length < 60) expect(curve.length - m.bestEpoch).toBe(2);
   });
 
+  it('stops at the time budget after a whole epoch', async () => {
+    const m = sasrecFactory.create({ ...params, epochs: 50, timeBudgetMinutes: 1e-9 }) as SasrecRecommender;
+    await m.fit(data, { seed: 1 });
+    expect(m.learningCurve.length).toBe(1);
+  });
+
   it('reports progress with loss and ETA and aborts mid-training', async () => {
     const controller = new AbortController();
     const seen: { loss: number; etaMs: number }[] = [];

@@ -39,6 +39,7 @@ export const sasrecParamsSchema = z.object({
   activation: z.enum(['relu', 'gelu']).default('gelu').describe('feed-forward activation'),
   patience: z.number().int().min(0).default(3).describe('epochs without better validation NDCG@10 before stopping (0 = off)'),
   validationUsers: z.number().int().min(0).default(3000).describe('users whose last training item is held out for early stopping (0 = none)'),
+  timeBudgetMinutes: z.number().min(0).default(0).describe('stop training after the epoch that passes this wall time, keeping the best epoch (0 = no budget)'),
 });
 export type SasrecParams = z.infer<typeof sasrecParamsSchema>;
 
@@ -95,6 +96,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
       optimizer: { lr: p.lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: p.weightDecay, warmupSteps: p.warmupSteps, clipNorm: p.clipNorm },
       patience: p.patience,
       validationUsers: p.validationUsers,
+      timeBudgetMs: p.timeBudgetMinutes * 60_000,
       seed: options.seed ?? 42,
     };
     const result = await trainSasrec(shape, config, { indptr: this.seqIndptr, items: this.seqItems }, {

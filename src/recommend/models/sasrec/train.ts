@@ -29,6 +29,8 @@ export interface SasrecTrainConfig {
   patience: number;
   /** Users held out for validation (0 = no validation: train all epochs, keep the last weights). */
   validationUsers: number;
+  /** Stop after the epoch during which this much wall time has passed (0 = no budget). */
+  timeBudgetMs: number;
   seed: number;
 }
 
@@ -68,6 +70,8 @@ export interface SasrecProgress {
   epoch: number;
   loss: number;
   etaMs: number;
+  /** Validation NDCG@10 of the epoch just finished (end-of-epoch reports only). */
+  validationNdcg10?: number;
 }
 
 export interface TrainOptions {
@@ -311,12 +315,13 @@ export async function trainSasrec(shape: SasrecShape, config: SasrecTrainConfig,
       best = copyWeights(weights);
       sinceBest = 0;
     } else sinceBest++;
-    options.onProgress?.({ phase: `epoch ${epoch + 1}/${config.epochs}`, done: (epoch + 1) * stepsPerEpoch, total: totalSteps, epoch: epoch + 1, loss: lossSum / stepsPerEpoch, etaMs: 0 });
+    options.onProgress?.({ phase: `epoch ${epoch + 1}/${config.epochs} done`, done: (epoch + 1) * stepsPerEpoch, total: totalSteps, epoch: epoch + 1, loss: lossSum / stepsPerEpoch, etaMs: ((config.epochs - epoch - 1) * (performance.now() - t0)) / (epoch + 1 - startEpoch), validationNdcg10: ndcg });
     if (options.onCheckpoint) {
       await options.onCheckpoint({ epoch: epoch + 1, weights: copyWeights(weights), adam: copyAdam(adam), best: copyWeights(best), bestNdcg, bestEpoch, history: [...history] });
     }
     await new Promise((r) => setImmediate(r));
     if (config.patience > 0 && sinceBest >= config.patience) break;
+    if (config.timeBudgetMs > 0 && performance.now() - t0 > config.timeBudgetMs) break;
   }
   return { weights: best, history, bestEpoch, bestNdcg };
 }
