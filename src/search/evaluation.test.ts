@@ -75,7 +75,7 @@ describe.skipIf(!canCompare)('parity with shared/reference/search.py (Home Depot
       expect(bm25.queries).toBe(ref['queries']);
       for (const key of ['retrieval_ndcg@10', 'retrieval_recall@50', 'rerank_ndcg@10']) expect(bm25[key as 'rerank_ndcg@10']).toBeCloseTo(ref[key] as number, 6);
       const full = await runSearchEval({ judgmentsPath, productsPath: products, mode: 'full', k: 10, store, runPath });
-      expect(reference(['--run', runPath])['rerank_ndcg@10']).toBeCloseTo(full['rerank_ndcg@10'], 6);
+      expect(reference(['--run', runPath])['rerank_ndcg@10']).toBeCloseTo(full['rerank_ndcg@10'] as number, 6);
       expect(full['retrieval_ndcg@10']).toBeGreaterThan((ref['retrieval_ndcg@10'] as number) + 0.03);
       expect(full['retrieval_recall@50']).toBeGreaterThan((ref['retrieval_recall@50'] as number) + 0.05);
     } finally {

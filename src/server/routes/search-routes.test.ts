@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, createTestApp, writer, type TestApp } from '../test-support/test-app.ts';
+
+let t: TestApp;
+const get = (url: string, headers: Record<string, string> = writer) => t.app.inject({ method: 'GET', url, headers });
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.store.upsertItems([
+    { id: 'd1', title: 'DEWALT 20-Volt Cordless Drill', category: 'Tools > Drills', price: 99, attrs: { brand: 'DEWALT', color: 'Yellow' } },
+    { id: 'd2', title: 'Makita 18-Volt Cordless Drill', category: 'Tools > Drills', price: 129, attrs: { brand: 'Makita', color: 'Blue' } },
+    { id: 's1', title: 'Bamboo Rollup Shade 96 in. W', category: 'Home > Shades', price: 45, attrs: { brand: 'Hampton Bay', color: 'Natural' } },
+    { id: 'c1', title: '不锈钢水槽', category: 'Kitchen > Sinks', price: 80 },
+  ]);
+});
+afterAll(async () => t.close());
+
+describe('search routes', () => {
+  it('searches with the write key: typos, units, price constraints, facets, searchId', async () => {
+    const r = await get('/v1/search?q=' + encodeURIComponent('cordles dril under 100'));
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.searchId).toMatch(/^s_/);
+    expect(body.hits.map((h: { id: string }) => h.id)).toEqual(['d1']);
+    expect(body.didYouMean).toBe('cordless drill');
+    expect(body.filters).toEqual([{ field: 'price', max: 100 }]);
+    expect(body.facets.brand).toEqual([{ value: 'DEWALT', count: 1 }]);
+    expect((await get('/v1/search?q=' + encodeURIComponent('bamboo shade 96"'))).json().hits[0].id).toBe('s1');
+    expect((await get('/v1/search?q=' + encodeURIComponent('水槽'))).json().hits[0].id).toBe('c1');
+    expect((await get('/v1/search?q=drill', {})).statusCode).toBe(401);
+  });
+
+  it('applies filters, sort and pages from the query string', async () => {
+    const r = await get('/v1/search?q=drill&filters=' + encodeURIComponent('brand:Makita|DEWALT;price:0..200') + '&sort=price_desc&page=1&pageSize=1');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ total: 2, page: 1, pageSize: 1, hits: [{ id: 'd2' }] });
+  });
+
+  it('answers bad input with clear 400s', async () => {
+    const empty = await get('/v1/search?q=');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toMatch(/`q`: must not be empty/);
+    const long = await get('/v1/search?q=' + 'a'.repeat(10_000));
+    expect(long.statusCode).toBe(400);
+    expect(JSON.stringify(long.json())).toMatch(/512/);
+    const unknown = await get('/v1/search?q=drill&filters=flavour:mint');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toMatch(/unknown filter field "flavour"/);
+    expect((await get('/v1/search?q=drill&sort=cheapest')).statusCode).toBe(400);
+    expect((await get('/v1/search?q=drill&pageSize=1000')).statusCode).toBe(400);
+    expect((await get('/v1/autocomplete?q=')).statusCode).toBe(400);
+  });
+
+  it('autocompletes words and items', async () => {
+    const r = await get('/v1/autocomplete?q=cordl');
+    expect(r.statusCode).toBe(200);
+    expect(r.json().words).toContain('cordless');
+    expect(r.json().items.map((i: { id: string }) => i.id).sort()).toEqual(['d1', 'd2']);
+  });
+
+  it('sees catalogue changes without a restart', async () => {
+    await t.store.upsertItems([{ id: 'h1', title: 'Oscillating Sprinkler', category: 'Garden', price: 30 }]);
+    await new Promise((r) => setTimeout(r, 1100)); // the sync interval
+    expect((await get('/v1/search?q=sprinkler')).json().hits.map((h: { id: string }) => h.id)).toEqual(['h1']);
+    await t.store.deleteItem('h1');
+    await new Promise((r) => setTimeout(r, 1100));
+    const gone = (await get('/v1/search?q=sprinkler')).json();
+    expect(gone.hits.map((h: { id: string }) => h.id)).not.toContain('h1');
+    expect(gone.recovery, JSON.stringify(gone)).toBe('trending');
+  });
+
+  it('records searches with a userId and learns from clicks carrying recId', async () => {
+    const first = (await get('/v1/search?q=cordless+drill&userId=u1')).json();
+    const order = first.hits.map((h: { id: string }) => h.id);
+    const lower = order[order.length - 1];
+    const events = [];
+    for (let i = 0; i < 5; i++) {
+      const s = (await get('/v1/search?q=cordless+drill&userId=u' + (i + 2))).json();
+      events.push({ type: 'click', userId: 'u' + (i + 2), itemId: lower, ts: Date.now(), recId: s.searchId });
+    }
+    const posted = await t.app.inject({ method: 'POST', url: '/v1/events', headers: writer, payload: events });
+    expect(posted.statusCode).toBe(200);
+    const rebuilt = await t.app.inject({ method: 'POST', url: '/v1/search/rebuild', headers: admin });
+    expect(rebuilt.json().indexed).toBe(4);
+    const after = (await get('/v1/search?q=cordless+drill')).json();
+    expect(after.hits[0].id).toBe(lower);
+  });
+});
