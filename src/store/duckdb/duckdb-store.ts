@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, blobValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, blobValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { CartwiseError } from '../../core/errors.ts';
 import type { Item, StoredEvent, User } from '../../core/schemas/index.ts';
 import { decodeArtifact, encodeArtifact } from '../artifact-codec.ts';
@@ -29,8 +29,6 @@ function plainRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   for (const row of rows) for (const key of Object.keys(row)) row[key] = plain(row[key]);
   return rows;
 }
-
-const ITEM_PARAM_TYPES = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, VARCHAR, BOOLEAN, VARCHAR, VARCHAR, BIGINT];
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
@@ -85,6 +83,9 @@ export class DuckDbStore implements Store {
     await this.writer.run(`CREATE TEMP TABLE IF NOT EXISTS events_stage (
       id VARCHAR, type VARCHAR, user_id VARCHAR, session_id VARCHAR, item_id VARCHAR, ts_ms BIGINT,
       quantity DOUBLE, price DOUBLE, revenue DOUBLE, query VARCHAR, rating DOUBLE, text VARCHAR, props VARCHAR, rec_id VARCHAR)`);
+    await this.writer.run(`CREATE TEMP TABLE IF NOT EXISTS items_stage (id VARCHAR, title VARCHAR, description VARCHAR, category VARCHAR,
+      price DOUBLE, currency VARCHAR, in_stock BOOLEAN, tags VARCHAR, attrs VARCHAR, created_ms BIGINT)`);
+    await this.writer.run('CREATE TEMP TABLE IF NOT EXISTS users_stage (id VARCHAR, attrs VARCHAR)');
   }
 
   async schemaVersion(): Promise<number> {
@@ -141,22 +142,28 @@ export class DuckDbStore implements Store {
     if (items.length === 0) return Promise.resolve(0);
     return this.writeLock.run(async () => {
       const unique = new Map(items.map((i) => [i.id, i]));
-      const stmt = await this.writer.prepare(`INSERT OR REPLACE INTO items
-        (id, title, description, category, price, currency, in_stock, tags, attrs, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10 IS NULL THEN NULL ELSE epoch_ms($10::BIGINT) END, current_timestamp)`);
+      const a = await this.writer.createAppender('items_stage', 'main', 'temp');
+      const str = (v: string | null | undefined) => (v == null ? a.appendNull() : a.appendVarchar(v));
+      for (const i of unique.values()) {
+        a.appendVarchar(i.id); a.appendVarchar(i.title); str(i.description); str(i.category);
+        if (i.price === undefined) a.appendNull(); else a.appendDouble(i.price);
+        str(i.currency);
+        if (i.inStock === undefined) a.appendNull(); else a.appendBoolean(i.inStock);
+        str(json(i.tags)); str(json(i.attrs));
+        if (i.createdAt === undefined) a.appendNull(); else a.appendBigInt(BigInt(i.createdAt));
+        a.endRow();
+      }
+      a.closeSync();
       await this.writer.run('BEGIN TRANSACTION');
       try {
-        for (const i of unique.values()) {
-          stmt.bind([
-            i.id, i.title, i.description ?? null, i.category ?? null, i.price ?? null, i.currency ?? null,
-            i.inStock ?? null, json(i.tags), json(i.attrs), i.createdAt === undefined ? null : BigInt(i.createdAt),
-          ] as DuckDBValue[], ITEM_PARAM_TYPES);
-          await stmt.run();
-        }
+        await this.writer.run(`INSERT OR REPLACE INTO items (id, title, description, category, price, currency, in_stock, tags, attrs, created_at, updated_at)
+          SELECT id, title, description, category, price, currency, in_stock, tags, attrs, CASE WHEN created_ms IS NULL THEN NULL ELSE epoch_ms(created_ms) END, current_timestamp FROM temp.main.items_stage`);
         await this.writer.run('COMMIT');
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new CartwiseError('STORE_FAILED', { reason: (err as Error).message });
+      } finally {
+        await this.writer.run('DELETE FROM temp.main.items_stage');
       }
       return unique.size;
     });
@@ -166,17 +173,23 @@ export class DuckDbStore implements Store {
     if (users.length === 0) return Promise.resolve(0);
     return this.writeLock.run(async () => {
       const unique = new Map(users.map((u) => [u.id, u]));
-      const stmt = await this.writer.prepare('INSERT OR REPLACE INTO users (id, attrs, updated_at) VALUES ($1, $2, current_timestamp)');
+      const a = await this.writer.createAppender('users_stage', 'main', 'temp');
+      for (const u of unique.values()) {
+        a.appendVarchar(u.id);
+        const j = json(u.attrs);
+        if (j === null) a.appendNull(); else a.appendVarchar(j);
+        a.endRow();
+      }
+      a.closeSync();
       await this.writer.run('BEGIN TRANSACTION');
       try {
-        for (const u of unique.values()) {
-          stmt.bind([u.id, json(u.attrs)] as DuckDBValue[], [VARCHAR, VARCHAR]);
-          await stmt.run();
-        }
+        await this.writer.run('INSERT OR REPLACE INTO users (id, attrs, updated_at) SELECT id, attrs, current_timestamp FROM temp.main.users_stage');
         await this.writer.run('COMMIT');
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new CartwiseError('STORE_FAILED', { reason: (err as Error).message });
+      } finally {
+        await this.writer.run('DELETE FROM temp.main.users_stage');
       }
       return unique.size;
     });
