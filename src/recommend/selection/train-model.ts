@@ -15,7 +15,7 @@ import { ItemKnnRecommender, itemKnnFactory } from '../models/item-knn.ts';
 import { PopularityRecommender, popularityFactory } from '../models/popularity.ts';
 import type { FitProgress } from '../recommender.ts';
 import { boughtTogether } from '../serving/bought-together.ts';
-import { ModelArtifacts, servedModelToArtifact, type ServedModel } from '../serving/served-model.ts';
+import { lastItemsOf, ModelArtifacts, servedModelToArtifact, type ServedModel } from '../serving/served-model.ts';
 import { buildEventData, readCatalogue, readEventTable, type EventTable } from './event-table.ts';
 import type { ParamGrid } from './grids.ts';
 import { selectModel, type Leaderboard, type LeaderboardEntry } from './model-selection.ts';
@@ -166,6 +166,7 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
     ...(content ? { content } : {}),
     together,
     purchases,
+    ...lastItemsOf(data.seqIndptr, data.seqItems, data.seqTs),
   };
   t = performance.now();
   if (options.save ?? true) {

@@ -139,6 +139,24 @@ describe('RecommendationService: cold start and real time', () => {
     expect(ids(shifted).some((id) => id.startsWith('b'))).toBe(true);
   });
 
+  it('sees new events through the in-memory feed (realtime tail) after a poll', async () => {
+    const tailed = await RecommendationService.open(store, { realtime: 'tail' });
+    const before = await tailed.recommend({ userId: 'uB8', k: 5 });
+    expect(group(before)).toEqual(new Set(['b']));
+    await store.appendEvents(['a6', 'a7', 'a8'].map((item, j) => ({ id: `tail-b8-${j}`, type: 'view', userId: 'uB8', itemId: item, ts: Date.now() + j })));
+    expect(await tailed.pollRecent()).toBe(3);
+    expect(await tailed.pollRecent()).toBe(0); // ids already read are not read twice
+    const after = await tailed.recommend({ userId: 'uB8', k: 5 });
+    expect(ids(after).some((id) => id.startsWith('a'))).toBe(true);
+    for (const id of ['a6', 'a7', 'a8']) expect(ids(after)).not.toContain(id);
+    // A stranger's first views count too.
+    await store.appendEvents([{ id: 'tail-x-1', type: 'view', userId: 'tail-stranger', itemId: 'b5', ts: Date.now() }]);
+    await tailed.pollRecent();
+    const stranger = await tailed.recommend({ userId: 'tail-stranger', k: 3 });
+    expect(stranger.strategy).toBe('session');
+    expect(group(stranger)).toEqual(new Set(['b']));
+  });
+
   it('uses recent items named by the request for an anonymous visitor', async () => {
     const r = await service.recommend({ k: 3, context: { recentItems: ['a4'] } });
     expect(r.strategy).toBe('session');

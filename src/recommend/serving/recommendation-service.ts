@@ -13,7 +13,8 @@
 import { CartwiseError } from '../../core/errors.ts';
 import { randomId } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Item, StoredEvent } from '../../core/schemas/index.ts';
+import type { Item } from '../../core/schemas/index.ts';
+import { DAY_MS } from '../../core/time.ts';
 import { validate } from '../../core/schemas/index.ts';
 import type { Store } from '../../store/store.ts';
 import { topK } from '../recommender.ts';
@@ -32,6 +33,7 @@ import {
   type RecommendResponse,
   type Strategy,
 } from './request.ts';
+import { RecentEvents, type RecentEvent } from './recent-events.ts';
 import { applyRules, capPerCategory, mmr, type Pool } from './rerank.ts';
 import { ModelArtifacts, servedModelFromArtifact, type ServedModel, type ServedModelInfo } from './served-model.ts';
 
@@ -45,6 +47,12 @@ export interface RecommendationServiceOptions {
   sessionGapMs?: number;
   /** Weight of the session scores against the history scores, both max-normalised (default 1). */
   recentWeight?: number;
+  /**
+   * Where a request finds the shopper's latest events: `query` reads them from the store per request (simple, exact;
+   * a few ms on DuckDB); `tail` reads them from memory, fed by {@link RecommendationService.pollRecent} (the server
+   * polls every second) plus the model's trained last items. Default `query`.
+   */
+  realtime?: 'query' | 'tail';
 }
 
 /** One consistent serving state: swapped as a whole. */
@@ -91,6 +99,7 @@ export class RecommendationService {
   private rules: BoostRule[] = [];
   private readonly store: Store;
   private readonly options: RecommendationServiceOptions;
+  private tail: RecentEvents | undefined;
 
   private constructor(store: Store, options: RecommendationServiceOptions) {
     this.store = store;
@@ -108,7 +117,18 @@ export class RecommendationService {
     if (rules) s.rules = parse(rulesSchema, rules.manifest.rules ?? [], 'rules');
     const loaded = await s.reload();
     if (!loaded) await s.refreshFallback();
+    if (options.realtime === 'tail') {
+      // Events received after the model's data was read are not in it: tail from then (at most one day back).
+      const trainedAt = Date.parse(s.state?.model.info.trainedAt ?? '') || Date.now();
+      s.tail = new RecentEvents(store, Math.max(trainedAt - 60_000, Date.now() - DAY_MS));
+      await s.tail.poll();
+    }
     return s;
+  }
+
+  /** Reads events received since the last poll into the real-time buffers (`realtime: 'tail'`); returns how many. */
+  async pollRecent(): Promise<number> {
+    return this.tail ? this.tail.poll() : 0;
   }
 
   /** The served model's description, or null when there is none (empty store). */
@@ -180,15 +200,29 @@ export class RecommendationService {
     return { id: i.id, algo: i.algo, source: i.source, trainedAt: i.trainedAt };
   }
 
-  private async latestEvents(userId: string | undefined, sessionId: string | undefined): Promise<StoredEvent[]> {
+  /** The shopper's latest item events from the store (newest first): `realtime: 'query'`. */
+  private async queryEvents(userId: string | undefined, sessionId: string | undefined): Promise<RecentEvent[]> {
     const limit = this.options.recentEvents ?? 50;
-    if (userId) return this.store.userEvents(userId, limit);
+    if (userId) return (await this.store.userEvents(userId, limit)).flatMap((e) => (e.itemId === undefined ? [] : [{ type: e.type, itemId: e.itemId, ts: e.ts }]));
     if (!sessionId) return [];
     const rows = await this.store.query<{ item_id: string; type: string }>(
       'SELECT item_id, type FROM events WHERE session_id = ? AND item_id IS NOT NULL ORDER BY ts DESC LIMIT ?',
       [sessionId, limit],
     );
-    return rows.map((r) => ({ id: '', type: r.type, userId: '', itemId: String(r.item_id), ts: 0 }) as StoredEvent);
+    return rows.map((r) => ({ type: r.type, itemId: String(r.item_id), ts: 0 }));
+  }
+
+  /** The shopper's latest item events from memory (newest first): buffered new events, then trained last items. */
+  private tailEvents(tail: RecentEvents, model: ServedModel, userId: string | undefined, sessionId: string | undefined): RecentEvent[] {
+    const fresh = userId ? tail.user(userId) : sessionId ? tail.session(sessionId) : [];
+    const u = userId ? model.userIndex.get(userId) : undefined;
+    if (u === undefined) return [...fresh];
+    const trained: RecentEvent[] = [];
+    for (let p = model.lastIndptr[u] as number; p < (model.lastIndptr[u + 1] as number); p++) {
+      const it = model.lastItems[p] as number;
+      trained.push({ type: csrValue(model.purchases, u, it) > 0 ? 'purchase' : 'view', itemId: model.itemIds[it] as string, ts: model.lastTs[p] as number });
+    }
+    return [...fresh, ...trained].sort((a, b) => b.ts - a.ts);
   }
 
   /**
@@ -198,9 +232,14 @@ export class RecommendationService {
   async recommend(input: RecommendRequest): Promise<RecommendResponse> {
     const req: ParsedRecommendRequest = parse(recommendRequestSchema, input, 'request');
     const recId = randomId('rec_', 9);
-    const events = await this.latestEvents(req.userId, req.context?.sessionId);
-    const state = this.state; // captured once: a concurrent swap does not affect this request
     const base = { recId, ...(req.userId ? { userId: req.userId } : {}) };
+    let state = this.state;
+    let events: RecentEvent[];
+    if (this.tail && state) events = this.tailEvents(this.tail, state.model, req.userId, req.context?.sessionId);
+    else {
+      events = await this.queryEvents(req.userId, req.context?.sessionId);
+      state = this.state; // captured once after the await: a concurrent swap does not affect this request
+    }
     if (!state) return { ...base, strategy: 'none', model: null, items: [] };
     const { model, catalogue } = state;
     const n = model.itemIds.length;
@@ -226,7 +265,7 @@ export class RecommendationService {
       // Newest first: the session is the run of events with no gap longer than `gap` before the next one.
       if (inSession && e.ts > 0 && previousTs - e.ts > gap) inSession = false;
       if (e.ts > 0) previousTs = e.ts;
-      const i = e.itemId === undefined ? undefined : model.itemIndex.get(e.itemId);
+      const i = model.itemIndex.get(e.itemId);
       if (i === undefined) continue;
       const verb = InterestVerbs[e.type];
       if (e.type === 'purchase') purchasedNow.push(i);

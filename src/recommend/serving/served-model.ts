@@ -8,6 +8,7 @@
  * Saved as one artifact: a manifest with each part's manifest, and the parts' buffers under `<part>/` prefixes.
  */
 import { CartwiseError } from '../../core/errors.ts';
+import { bytesOf, float64Of, int32Of } from '../../store/artifact-codec.ts';
 import type { Artifact } from '../../store/store.ts';
 import type { Csr } from '../interactions/interaction-builder.ts';
 import { recommenderFromArtifact } from '../models/index.ts';
@@ -54,6 +55,36 @@ export interface ServedModel {
   together: Csr;
   /** user × item, 1 where the user bought the item */
   purchases: Csr;
+  /**
+   * Each user's latest distinct trained items, newest first: user u's are `lastItems[lastIndptr[u] … lastIndptr[u+1]-1]`
+   * with times `lastTs` (epoch ms). With the real-time feed, they are the session a request starts from.
+   */
+  lastIndptr: Int32Array;
+  lastItems: Int32Array;
+  lastTs: Float64Array;
+}
+
+/**
+ * The latest `perUser` distinct items of every user from the time-ordered sequences of the interaction data, newest
+ * first.
+ */
+export function lastItemsOf(seqIndptr: Int32Array, seqItems: Int32Array, seqTs: Float64Array, perUser = 10): { lastIndptr: Int32Array; lastItems: Int32Array; lastTs: Float64Array } {
+  const nUsers = seqIndptr.length - 1;
+  const indptr = new Int32Array(nUsers + 1);
+  const items: number[] = [];
+  const ts: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const seen = new Set<number>();
+    for (let p = (seqIndptr[u + 1] as number) - 1; p >= (seqIndptr[u] as number) && seen.size < perUser; p--) {
+      const it = seqItems[p] as number;
+      if (seen.has(it)) continue;
+      seen.add(it);
+      items.push(it);
+      ts.push(seqTs[p] as number);
+    }
+    indptr[u + 1] = items.length;
+  }
+  return { lastIndptr: indptr, lastItems: Int32Array.from(items), lastTs: Float64Array.from(ts) };
 }
 
 const enc = new TextEncoder();
@@ -89,6 +120,9 @@ export function servedModelToArtifact(model: ServedModel): Artifact {
       ...Object.assign({}, ...Object.entries(parts).map(([name, a]) => prefixed(name, a.buffers))),
       ...csrBuffers('together', model.together),
       ...csrBuffers('purchases', model.purchases),
+      'last/indptr': bytesOf(model.lastIndptr),
+      'last/items': bytesOf(model.lastItems),
+      'last/ts': bytesOf(model.lastTs),
       'ids/items': enc.encode(JSON.stringify(model.itemIds)),
       'ids/users': enc.encode(JSON.stringify(model.userIds)),
     },
@@ -128,5 +162,8 @@ export function servedModelFromArtifact(artifact: Artifact): ServedModel {
     ...(m.parts.content ? { content: recommenderFromArtifact(part('content')) } : {}),
     together: csrFromBuffers('together', artifact.buffers, itemIds.length, itemIds.length),
     purchases: csrFromBuffers('purchases', artifact.buffers, userIds.length, itemIds.length),
+    lastIndptr: artifact.buffers['last/indptr'] ? int32Of(artifact.buffers['last/indptr']) : new Int32Array(userIds.length + 1),
+    lastItems: artifact.buffers['last/items'] ? int32Of(artifact.buffers['last/items']) : new Int32Array(0),
+    lastTs: artifact.buffers['last/ts'] ? float64Of(artifact.buffers['last/ts']) : new Float64Array(0),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Wires recommendations into a long-running server: the service (saved model, or a popularity fallback computed
- * from the store), the training jobs whose models are hot-swapped in, a periodic refresh of the catalogue (prices,
- * stock) and of the fallback popularity, and — when no trained model is saved yet — one model-selection job in the
+ * from the store), the training jobs whose models are hot-swapped in, the real-time feed (new events read every
+ * second into memory), a periodic refresh of the catalogue (prices, stock) and of the fallback popularity, and — when no trained model is saved yet — one model-selection job in the
  * background at start-up, so a fresh store (e.g. `npm run demo`) ends up with a trained model without a manual step.
  */
 import type { Logger } from '../../core/logger.ts';
@@ -17,6 +17,8 @@ export interface StartRecommendationsOptions {
   startupBudgetMs?: number;
   /** Catalogue (and fallback popularity) refresh period; 0 disables (default 60 s). */
   refreshMs?: number;
+  /** How often new events are read into the real-time buffers; 0 reads them per request from the store (default 1 s). */
+  realtimePollMs?: number;
 }
 
 export interface Recommendations {
@@ -29,7 +31,8 @@ export interface Recommendations {
 /** Opens the recommendation service and its training jobs for a server. */
 export async function startRecommendations(store: Store, options: StartRecommendationsOptions = {}): Promise<Recommendations> {
   const log = options.log;
-  const service = await RecommendationService.open(store, log ? { log } : {});
+  const pollMs = options.realtimePollMs ?? 1000;
+  const service = await RecommendationService.open(store, { ...(log ? { log } : {}), realtime: pollMs > 0 ? 'tail' : 'query' });
   const training = new TrainingJobs(store, { onModel: (m) => service.swap(m), ...(log ? { log } : {}) });
   if ((options.trainOnStart ?? true) && service.modelInfo?.source !== 'trained' && service.modelInfo !== null) {
     const job = training.start({ algo: 'auto', budgetMs: options.startupBudgetMs ?? 3 * 60_000 });
@@ -53,11 +56,14 @@ export async function startRecommendations(store: Store, options: StartRecommend
         }, refreshMs)
       : undefined;
   timer?.unref();
+  const poller = pollMs > 0 ? setInterval(() => void service.pollRecent().catch((err: unknown) => log?.warn({ err }, 'reading new events failed')), pollMs) : undefined;
+  poller?.unref();
   return {
     service,
     training,
     async close() {
       if (timer) clearInterval(timer);
+      if (poller) clearInterval(poller);
       await training.close();
     },
   };

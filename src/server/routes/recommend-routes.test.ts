@@ -46,6 +46,18 @@ describe('recommendation routes', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/recommendations?userId=uA1' })).statusCode).toBe(401);
   });
 
+  it("changes a shopper's next recommendations within a poll of sending events, without retraining", async () => {
+    const before = await app.inject({ method: 'GET', url: '/v1/recommendations?userId=fresh-shopper&k=4', headers: writer });
+    expect(before.json().strategy).toBe('popular');
+    const sent = await app.inject({ method: 'POST', url: '/v1/events', headers: writer, payload: [{ type: 'view', userId: 'fresh-shopper', itemId: 'b3', ts: Date.now() }] });
+    expect(sent.statusCode).toBe(200);
+    await recs.service.pollRecent(); // what the server's 1-second poller does
+    const after = (await app.inject({ method: 'GET', url: '/v1/recommendations?userId=fresh-shopper&k=4', headers: writer })).json();
+    expect(after.strategy).toBe('session');
+    for (const it of after.items) expect(it.id).toMatch(/^b/);
+    expect(after.items[0].explanation.text).toBe('because you viewed "Running thing 3"');
+  });
+
   it('reads filters and context from the query string', async () => {
     const r = await app.inject({ method: 'GET', url: '/v1/recommendations?userId=nobody&k=4&category=Sports&priceMax=53&exclude=b0', headers: writer });
     expect(r.statusCode).toBe(200);
