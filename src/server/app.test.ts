@@ -144,6 +144,8 @@ describe('catalogue, users and stats', () => {
   it('upserts and deletes users with their events', async () => {
     await t.app.inject({ method: 'PUT', url: '/v1/users', headers: admin, payload: [{ id: 'gone', attrs: { country: 'FR' } }] });
     await t.app.inject({ method: 'POST', url: '/v1/events', headers: admin, payload: [{ type: 'view', userId: 'gone', itemId: 'i1', ts }] });
+    const timeline = await t.app.inject({ method: 'GET', url: '/v1/users/gone/events?limit=5', headers: admin });
+    expect(timeline.json()).toMatchObject({ userId: 'gone', events: [{ type: 'view', itemId: 'i1', ts }] });
     const del = await t.app.inject({ method: 'DELETE', url: '/v1/users/gone', headers: admin });
     expect(del.json()).toEqual({ userId: 'gone', deletedEvents: 1, deletedProfile: true });
     expect(await t.store.userEvents('gone')).toEqual([]);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CartwiseError } from '../../core/errors.ts';
 import { computeClusters } from '../../analytics/clusters.ts';
 import { checkEventFilter, parseDateParam, parseDuration, parseEventFilter, type EventFilter } from '../../analytics/filters.ts';
+import { computeItemStats } from '../../analytics/item-stats.ts';
 import { computeFunnel, funnelDropOffPaths, funnelDropOffs, type FunnelOptions } from '../../analytics/funnel.ts';
 import { computeKpis, type KpiInterval, type TopSort } from '../../analytics/kpis.ts';
 import { funnelOptionsFromParams, parseFunnelBreakdown, retentionOptionsFromParams, type FunnelParams } from '../../analytics/params.ts';
@@ -280,6 +281,17 @@ export const analyticsRoutes = defineRoutes([
         sinceMs: parseDateParam(q.since, 'since'),
         untilMs: parseDateParam(q.until, 'until'),
       });
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/analytics/items/:id/stats',
+    access: 'admin',
+    tag: TAG,
+    summary: "One item's views, viewers, add-to-carts, purchases, buyers, view→purchase rate and revenue",
+    responseExample: { itemId: 'i1', views: 120, viewers: 80, addToCarts: 14, purchases: 6, buyers: 5, viewToPurchase: 0.0625, revenue: 75, reviews: 2 },
+    async handler(req, _reply, ctx) {
+      return computeItemStats(ctx.store, (req.params as { id: string }).id);
     },
   },
   {

@@ -99,6 +99,19 @@ export const ingestRoutes = defineRoutes([
   },
   {
     method: 'GET',
+    url: '/v1/users/:id/events',
+    access: 'admin',
+    tag: 'Users',
+    summary: "A user's events, newest first (their timeline)",
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+    responseExample: { userId: 'u1', events: [{ id: 'e-2', type: 'purchase', userId: 'u1', itemId: 'i1', ts: 1735689900000 }] },
+    async handler(req, _reply, ctx) {
+      const id = (req.params as { id: string }).id;
+      return { userId: id, events: await ctx.store.userEvents(id, (req.query as { limit: number }).limit) };
+    },
+  },
+  {
+    method: 'GET',
     url: '/v1/items/:id',
     access: 'admin',
     tag: 'Catalogue',

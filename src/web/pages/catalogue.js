@@ -1,5 +1,5 @@
 import { api, ApiError } from '../api.js';
-import { card, errorBox, field, fmt, h, table } from '../ui.js';
+import { card, chart, field, fmt, h, table, tile } from '../ui.js';
 
 export async function render(main, [itemId]) {
   if (itemId) return renderItem(main, itemId);
@@ -48,16 +48,35 @@ async function renderItem(main, id) {
       item.attrs ? table([{ key: 'k', label: 'attribute' }, { key: 'v', label: 'value' }], Object.entries(item.attrs).map(([k, v]) => ({ k, v }))) : null));
   const sections = h('div', { class: 'grid g2' });
   main.append(sections);
+  const enc = encodeURIComponent(id);
   const [stats, similar, together, reviews] = await Promise.all([
-    optional(api.get(`/v1/analytics/items/${encodeURIComponent(id)}/stats`)),
-    optional(api.get(`/v1/items/${encodeURIComponent(id)}/similar`, { k: 10 })),
-    optional(api.get(`/v1/items/${encodeURIComponent(id)}/bought-together`, { k: 10 })),
-    optional(api.get(`/v1/analytics/reviews`, { itemId: id })),
-  ]).catch((err) => [errorBox(err)]);
-  const recList = (r) => r?.items?.length
-    ? table([{ key: 'itemId', label: 'item', render: (x) => h('a', { href: `#/catalogue/${encodeURIComponent(x.itemId)}` }, x.title ?? x.itemId) }, { key: 'score', label: 'score', num: true }, { key: 'explanation', label: 'why' }], r.items)
-    : h('p', { class: 'empty' }, 'Not available yet (no trained model or no data for this item).');
-  if (stats) sections.append(card('Funnel for this item', table(Object.keys(stats).filter((k) => typeof stats[k] === 'number').map((k) => ({ k })), []), h('pre', {}, JSON.stringify(stats, null, 2))));
-  sections.append(card('Similar items', recList(similar)), card('Bought together', recList(together)));
-  if (reviews) sections.append(card('Reviews', h('pre', {}, JSON.stringify(reviews, null, 2))));
+    optional(api.get(`/v1/analytics/items/${enc}/stats`)),
+    optional(api.get(`/v1/items/${enc}/similar`, { k: 8 })),
+    optional(api.get(`/v1/items/${enc}/bought-together`, { k: 8 })),
+    optional(api.get('/v1/analytics/reviews', { itemId: id })),
+  ]);
+  const recList = (r, testid) => r?.items?.length
+    ? table([
+      { key: 'title', label: 'item', render: (x) => h('a', { href: `#/catalogue/${encodeURIComponent(x.id)}` }, x.title ?? x.id) },
+      { key: 'price', label: 'price', num: true, format: (v) => fmt(v, { money: true }) },
+      { key: 'score', label: 'score', num: true, format: (v) => fmt(v, { digits: 3 }) },
+      { key: 'why', label: 'why', render: (x) => x.explanation?.text ?? '' },
+    ], r.items, { testid })
+    : h('p', { class: 'empty' }, 'Nothing yet for this item.');
+  if (stats) {
+    sections.append(card('Views → carts → purchases', h('div', { class: 'tiles' },
+      tile('Views', fmt(stats.views), null, { testid: 'item-views' }),
+      tile('Add to carts', fmt(stats.addToCarts), null, { testid: 'item-carts' }),
+      tile('Purchases', fmt(stats.purchases), null, { testid: 'item-purchases' }),
+      tile('View → purchase', fmt(stats.viewToPurchase, { pct: true })),
+      tile('Revenue', fmt(stats.revenue, { money: true }))),
+      h('p', { class: 'muted' }, `${fmt(stats.viewers)} distinct viewers, ${fmt(stats.buyers)} buyers.`)));
+  }
+  sections.append(card('Similar items', recList(similar, 'similar')), card('Frequently bought together', recList(together, 'bought-together')));
+  const o = reviews?.overall;
+  sections.append(card('Reviews', o && o.reviews > 0
+    ? h('div', {},
+      h('p', {}, `${fmt(o.reviews)} reviews · average rating ${fmt(o.avgRating, { digits: 2 })} · sentiment ${fmt(o.sentiment.mean, { digits: 3 })} (${o.sentiment.positive} positive, ${o.sentiment.negative} negative)`),
+      chart('bar', ['1', '2', '3', '4', '5'], [{ label: 'reviews', data: ['1', '2', '3', '4', '5'].map((k) => o.distribution[k] ?? 0) }]))
+    : h('p', { class: 'empty' }, 'No reviews yet.')));
 }

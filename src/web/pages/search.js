@@ -1,5 +1,41 @@
-import { h } from '../ui.js';
+import { api } from '../api.js';
+import { card, field, fmt, h, table } from '../ui.js';
 
 export async function render(main) {
-  main.append(h('h1', {}, 'Search'), h('p', { class: 'empty' }, 'This page appears when its capability lands.'));
+  const q = h('input', { name: 'q', placeholder: 'try: blue mug under 20', size: 40, autocomplete: 'off' });
+  const userId = h('input', { name: 'userId', placeholder: 'personalise for user (optional)', size: 22 });
+  const sort = h('select', { name: 'sort' }, ['relevance', 'price_asc', 'price_desc', 'popularity', 'newest'].map((s) => h('option', { value: s }, s)));
+  const suggest = h('div', { class: 'muted', 'data-testid': 'suggestions' });
+  const out = h('div');
+  const form = h('form', { class: 'inline' }, field('Query', q), field('User', userId), field('Sort', sort), h('button', { class: 'primary', type: 'submit' }, 'Search'));
+  q.addEventListener('input', async () => {
+    if (q.value.trim().length < 2) return suggest.replaceChildren();
+    try {
+      const a = await api.get('/v1/autocomplete', { q: q.value, limit: 5 });
+      suggest.replaceChildren('Suggestions: ', ...[...(a.queries ?? []), ...(a.words ?? [])].slice(0, 8).map((s) => h('a', { href: '#', class: 'pill', onclick: (e) => { e.preventDefault(); q.value = s; form.requestSubmit(); } }, s)));
+    } catch { suggest.replaceChildren(); }
+  });
+  const run = async () => {
+    const r = await api.get('/v1/search', { q: q.value, userId: userId.value, sort: sort.value === 'relevance' ? undefined : sort.value, pageSize: 20 });
+    const facets = r.facets ? [
+      ['Category', r.facets.category], ['Brand', r.facets.brand], ['In stock', r.facets.inStock],
+      ['Price', r.facets.price.map((b) => ({ value: `${b.from ?? 0}–${b.to ?? '∞'}`, count: b.count }))],
+    ] : [];
+    out.replaceChildren(
+      h('p', { class: 'muted', 'data-testid': 'search-summary' }, `${fmt(r.total)} results in ${r.tookMs.toFixed(1)} ms · searchId `, h('code', {}, r.searchId),
+        r.didYouMean ? h('span', {}, ' · did you mean ', h('b', {}, r.didYouMean), '?') : null,
+        r.recovery ? ` · recovery: ${r.recovery}` : null),
+      r.understood.length ? h('p', {}, 'Understood: ', r.understood.map((u) => h('span', { class: 'pill' }, u))) : null,
+      r.categoryIntent.length ? h('p', { class: 'muted' }, 'Category intent: ', r.categoryIntent.slice(0, 3).map((c) => `${c.value} (${(c.count * 100).toFixed(0)}%)`).join(', ')) : null,
+      h('div', { class: 'grid', style: 'grid-template-columns: 260px 1fr' },
+        card('Facets', ...facets.map(([name, values]) => h('div', {}, h('b', {}, name), h('ul', {}, (values ?? []).slice(0, 8).map((v) => h('li', {}, `${v.value} (${v.count})`)))))),
+        card('Results', table([
+          { key: 'title', label: 'item', render: (hit) => { const span = h('span'); span.innerHTML = hit.highlights?.title ?? hit.title.replace(/</g, '&lt;'); return h('a', { href: `#/catalogue/${encodeURIComponent(hit.id)}` }, span); } },
+          { key: 'category', label: 'category' },
+          { key: 'price', label: 'price', num: true, format: (v) => fmt(v, { money: true }) },
+          { key: 'score', label: 'score', num: true, format: (v) => fmt(v, { digits: 3 }) },
+        ], r.hits, { testid: 'search-hits', empty: 'No results.' }))));
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); run().catch((err) => out.replaceChildren(h('div', { class: 'error', role: 'alert' }, err.message))); });
+  main.append(h('h1', {}, 'Search playground'), h('p', { class: 'sub' }, 'The same search your storefront calls (GET /v1/search with the write key): typo tolerance, units, price constraints, facets, personalisation.'), card(null, form, suggest), out);
 }
