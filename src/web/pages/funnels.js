@@ -36,7 +36,7 @@ export async function render(main) {
     const dropStep = h('select', { name: 'afterStep' }, f.steps.slice(0, -1).map((s, i) => h('option', { value: i + 1 }, `after step ${i + 1} (${s})`)));
     const dropOut = h('div');
     const loadDrop = async () => {
-      const d = await api.get('/v1/analytics/funnel/dropoffs', { ...p, afterStep: dropStep.value, limit: 50 });
+      const d = await api.get('/v1/analytics/funnel/dropoffs', { ...p, afterStep: dropStep.value, limit: 20 });
       dropOut.replaceChildren(
         h('p', { class: 'muted', 'data-testid': 'dropoff-total' }, `${fmt(d.total)} users dropped off after step ${d.afterStep}`),
         h('div', { class: 'grid g2' },

@@ -32,9 +32,8 @@ export async function render(main) {
           { label: 'AOV', data: k.series.map((s) => s.averageOrderValue), yAxisID: 'y' },
           { label: 'cart abandonment', data: k.series.map((s) => s.cartAbandonmentRate), yAxisID: 'y1' },
         ], { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false }, ticks: { callback: (v) => (v * 100).toFixed(0) + '%' } } } }))),
-      h('div', { class: 'grid g2' },
-        card('Top items', topTable(k.topItems, (r) => h('a', { href: `#/catalogue/${encodeURIComponent(r.key)}` }, r.title ?? r.key), 'top-items')),
-        card('Top categories', topTable(k.topCategories, (r) => r.key, 'top-categories'))));
+      card('Top items', topTable(k.topItems, (r) => h('a', { href: `#/catalogue/${encodeURIComponent(r.key)}` }, r.title ?? r.key), 'top-items')),
+      card('Top categories', topTable(k.topCategories, (r) => r.key, 'top-categories')));
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   main.append(h('h1', {}, 'Overview'), form, body);
