@@ -85,6 +85,7 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
   const auto = request.algo === 'auto';
   if (!auto) getFactory(request.algo).create(request.params ?? {}); // validates name and params before any work
   let t = performance.now();
+  const eventsReadAt = new Date().toISOString();
   onProgress?.({ phase: 'read events', done: 0, total: 0 });
   const table = await readEventTable(store, { ...(signal ? { signal } : {}), onRows: (n) => onProgress?.({ phase: 'read events', done: n, total: 0 }) });
   const catalogue = await readCatalogue(store, signal);
@@ -151,6 +152,7 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
       params: { ...main.params },
       source: options.source ?? 'trained',
       trainedAt: new Date().toISOString(),
+      eventsReadAt,
       users: data.nUsers,
       items: data.nItems,
       interactions: table.length,

@@ -5,9 +5,12 @@
  * about a second of ingestion, and keeps the store out of the request path (the per-request lookup costs a few
  * milliseconds on DuckDB and serialises on its reader connection).
  *
- * Polls overlap by `overlapMs` and skip ids already seen, so rows whose transaction committed after a later-starting
- * one (received_at is the transaction's start) are not missed. Memory is bounded: at most `maxKeys` users and
- * sessions (least recently updated dropped), `perKey` events each.
+ * Each poll reads rows with `received_at` ≥ the latest one seen and skips ids already read. `received_at` is the
+ * writing transaction's start; one process serialises its writes (the DuckDB adapter holds a write lock), so the
+ * rows of a later poll never carry an earlier time and the re-read is only the last transaction's rows. Several
+ * writer processes (PostgreSQL scale-out) can commit out of order: give them `overlapMs` (e.g. 5000) to re-read
+ * that window, deduplicated by id. Memory is bounded: at most `maxKeys` users and sessions (least recently updated
+ * dropped), `perKey` events each.
  */
 import type { Store } from '../../store/store.ts';
 
@@ -24,7 +27,7 @@ export interface RecentEventsOptions {
   perKey?: number;
   /** Users + sessions kept (default 200,000). */
   maxKeys?: number;
-  /** Re-read window behind the watermark, to catch late commits (default 5 s). */
+  /** Re-read window behind the watermark, to catch out-of-order commits of several writers (default 0). */
   overlapMs?: number;
 }
 
@@ -57,7 +60,7 @@ export class RecentEvents {
     options: RecentEventsOptions = {},
   ) {
     this.watermarkMs = sinceMs;
-    this.options = { perKey: options.perKey ?? 50, maxKeys: options.maxKeys ?? 200_000, overlapMs: options.overlapMs ?? 5000 };
+    this.options = { perKey: options.perKey ?? 50, maxKeys: options.maxKeys ?? 200_000, overlapMs: options.overlapMs ?? 0 };
   }
 
   /** Reads the events received since the last poll; returns how many were new. Concurrent calls share one read. */

@@ -119,8 +119,9 @@ export class RecommendationService {
     if (!loaded) await s.refreshFallback();
     if (options.realtime === 'tail') {
       // Events received after the model's data was read are not in it: tail from then (at most one day back).
-      const trainedAt = Date.parse(s.state?.model.info.trainedAt ?? '') || Date.now();
-      s.tail = new RecentEvents(store, Math.max(trainedAt - 60_000, Date.now() - DAY_MS));
+      const info = s.state?.model.info;
+      const readAt = Date.parse(info?.eventsReadAt ?? info?.trainedAt ?? '') || Date.now();
+      s.tail = new RecentEvents(store, Math.max(readAt - 1000, Date.now() - DAY_MS));
       await s.tail.poll();
     }
     return s;

@@ -31,6 +31,8 @@ export interface ServedModelInfo {
   /** `trained`: saved by a training run; `fallback`: popularity computed at start-up (no trained model yet). */
   source: 'trained' | 'fallback';
   trainedAt: string;
+  /** When the training events were read: events received later are not in the model. */
+  eventsReadAt?: string;
   users: number;
   items: number;
   interactions: number;
