@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeEnvironment, MemoryStorage } from './test-support/fake-environment.ts';
-import { chunkByBytes, Tracker } from './tracker.ts';
+import { chunkByBytes, PERSIST_DELAY_MS, Tracker } from './tracker.ts';
 import { resolveOptions, type CartwiseOptions, type TrackedEvent } from './types.ts';
 
 const KEY = 'w'.repeat(20);
@@ -153,6 +153,7 @@ describe('persistence and page exit', () => {
     const first = tracker(fakeEnvironment(storage), { flushIntervalMs: 10_000 });
     first.t.track({ type: 'view', itemId: 'a' });
     first.t.track({ type: 'add_to_cart', itemId: 'a', quantity: 2 });
+    await vi.advanceTimersByTimeAsync(PERSIST_DELAY_MS);
     const stored = JSON.parse(storage.getItem('cw_queue')!) as TrackedEvent[];
     expect(stored.map((e) => e.type)).toEqual(['view', 'add_to_cart']);
     // the shopper navigates away before the timer fires; the next page uses the same storage
@@ -162,6 +163,28 @@ describe('persistence and page exit', () => {
     expect(second.env.calls).toHaveLength(1);
     expect(second.env.calls[0]!.events.map((e) => e.id)).toEqual(stored.map((e) => e.id));
     expect(storage.getItem('cw_queue')).toBeNull();
+  });
+
+  it('writes the queue once per burst of events, and at once on page exit', async () => {
+    const env = fakeEnvironment();
+    const writes: string[] = [];
+    const setItem = env.storage.setItem.bind(env.storage);
+    env.storage.setItem = (k, v) => {
+      if (k === 'cw_queue') writes.push(v);
+      setItem(k, v);
+    };
+    const { t } = tracker(env, { flushIntervalMs: 10_000, batchSize: 100 });
+    for (let i = 0; i < 30; i++) t.track({ type: 'view', itemId: `i${i}` });
+    expect(writes).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(PERSIST_DELAY_MS);
+    expect(writes).toHaveLength(1);
+    expect(JSON.parse(writes[0]!)).toHaveLength(30);
+    t.track({ type: 'view', itemId: 'last' });
+    env.sendBeacon = () => false;
+    env.origin = 'cross';
+    env.exit();
+    expect(writes).toHaveLength(2);
+    expect(JSON.parse(writes[1]!)).toHaveLength(31);
   });
 
   it('on the same origin, exits with a keepalive fetch carrying the Authorization header', async () => {
@@ -208,6 +231,7 @@ describe('persistence and page exit', () => {
     env.responses.push(...Array.from({ length: 20 }, () => new Error('offline')));
     const { t } = tracker(env, { maxQueueSize: 5, batchSize: 100, retryBaseMs: 100_000 });
     for (let i = 0; i < 8; i++) t.track({ type: 'view', itemId: `i${i}` });
+    await vi.advanceTimersByTimeAsync(PERSIST_DELAY_MS);
     expect(t.pending).toBe(5);
     expect(t.stats.dropped).toBe(3);
     expect(env.warnings.filter((w) => /dropping the oldest/.test(w))).toHaveLength(1);

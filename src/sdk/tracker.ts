@@ -12,6 +12,9 @@ import type { EventFields, ResolvedOptions, SdkEnvironment, TrackedEvent } from 
 /** Keepalive requests and beacons share a 64 KiB budget in browsers; stay under it per request. */
 export const MAX_BATCH_BYTES = 60_000;
 
+/** How long after a track() call the pending queue is written to storage. */
+export const PERSIST_DELAY_MS = 200;
+
 /** Counters for debugging and tests. */
 export interface TrackerStats {
   /** Events the server acknowledged (stored or recognised as duplicates). */
@@ -55,6 +58,7 @@ export class Tracker {
   private attempt = 0;
   private consented: boolean;
   private warnedOverflow = false;
+  private persistTimer: unknown;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -118,7 +122,7 @@ export class Tracker {
       if (!this.warnedOverflow) this.env.warn(`cartwise: more than ${this.options.maxQueueSize} events are waiting (is the server reachable?); dropping the oldest`);
       this.warnedOverflow = true;
     }
-    this.persistQueue();
+    this.persistSoon();
     if (this.queue.length >= this.options.batchSize && this.inFlight === undefined && this.env.now() >= this.backoffUntilMs) void this.flush();
     else this.schedule(this.options.flushIntervalMs);
     return event.id;
@@ -287,7 +291,23 @@ export class Tracker {
     this.timerDueMs = Infinity;
   }
 
+  /**
+   * Persists within PERSIST_DELAY_MS: a burst of track() calls costs one write of the queue, not one per event
+   * (the write is O(queue), up to 1000 events when the server is unreachable). The exit hook persists at once.
+   */
+  private persistSoon(): void {
+    if (this.persistTimer !== undefined) return;
+    this.persistTimer = this.env.setTimer(() => {
+      this.persistTimer = undefined;
+      this.persistQueue();
+    }, PERSIST_DELAY_MS);
+  }
+
   private persistQueue(): void {
+    if (this.persistTimer !== undefined) {
+      this.env.clearTimer(this.persistTimer);
+      this.persistTimer = undefined;
+    }
     if (!this.consented || !this.env.storage) return;
     const events = [...(this.inFlight ?? []), ...this.queue];
     try {
