@@ -2,22 +2,31 @@
  * EASE — Embarrassingly Shallow Autoencoder.
  * Paper: Steck, "Embarrassingly Shallow Autoencoders for Sparse Data" (WWW 2019). Closed form on the binary matrix:
  * G = BᵀB + λI, P = G⁻¹, W_ij = −P_ij / P_jj, W_jj = 0; score(u) = B_u · W (as `recs.py` `ease`).
- * The inverse is a hand-written float64 Cholesky (../linalg/cholesky.ts).
+ * The inverse is a hand-written float64 Cholesky (../linalg/cholesky.ts), on `threads` worker threads from 512 items on
+ * (../linalg/parallel-inverse.ts).
  * Complexity: fit O(Σ_u |u|² + n³/2) time, 2 · n² float64 memory during the fit, n² float32 after;
  * recommend O(|u| · n). n = min(items, `maxItems`): items beyond the cap (the least popular) are never scored.
- * Limits: the cap (default 20,000 items) bounds memory; no time decay; binary input.
+ * `dropout` > 0 gives DLAE (Steck, "Autoencoders that don't overfit towards the identity", NeurIPS 2020): the diagonal
+ * regulariser grows with each item's popularity. `halfLifeDays` > 0 scores from a time-decayed profile.
+ * Limits: the cap (default 20,000 items) bounds memory (16·n² bytes during the fit); no time decay; binary input.
  */
 import { z } from 'zod';
 import type { Artifact } from '../../store/store.ts';
 import { bytesOf, float32Of } from '../../store/artifact-codec.ts';
 import type { InteractionData } from '../interactions/interaction-builder.ts';
 import { spdInverse } from '../linalg/cholesky.ts';
+import { allocSharedSpd, spdInverseParallel } from '../linalg/parallel-inverse.ts';
 import { CooccurrenceRows, binaryCsr } from '../linalg/sparse.ts';
+import { affinity } from './sar.ts';
+import type { Csr } from '../interactions/interaction-builder.ts';
 import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, topK, yieldToEventLoop, type FitOptions, type Profile, type Recommendations, type RecommenderFactory } from '../recommender.ts';
 
 export const easeParamsSchema = z.object({
   lambda: z.number().positive().default(500).describe('L2 regularisation added to the Gram diagonal'),
-  maxItems: z.number().int().positive().default(20_000).describe('only the most popular items up to this cap enter the model (memory is 8·n² bytes)'),
+  maxItems: z.number().int().positive().default(20_000).describe('only the most popular items up to this cap enter the model (memory is 16·n² bytes during the fit)'),
+  dropout: z.number().min(0).lt(1).default(0).describe('DLAE (Steck 2020): adds p/(1−p)·G_jj to each diagonal on top of lambda; 0 = plain EASE'),
+  halfLifeDays: z.number().min(0).default(0).describe('score from a time-decayed profile (SAR affinity with this half-life, max-normalised per user) instead of the binary history; 0 = binary, as the paper'),
+  threads: z.number().int().positive().default(2).describe('worker threads for the inverse (used from 512 items on)'),
 });
 export type EaseParams = z.infer<typeof easeParamsSchema>;
 
@@ -34,45 +43,57 @@ export class EaseRecommender extends BaseRecommender<EaseParams> {
     const n = Math.min(data.nItems, this.params.maxItems);
     this.dim = n;
     const B = binaryCsr(data.matrix);
-    const g = new Float64Array(n * n);
+    const parallel = this.params.threads > 1 && n >= 512;
+    // The Gram matrix, padded to a multiple of 4 (stride m) on shared memory when workers invert it.
+    const spd = parallel ? allocSharedSpd(n) : { a: new Float64Array(n * n), n, m: n };
+    const { a: g, m } = spd;
     const co = new CooccurrenceRows(B);
     const acc = new Float64Array(data.nItems);
     for (let j = 0; j < n; j++) {
       const nt = co.row(j, acc);
       const touched = co.touchedItems();
-      const o = j * n;
+      const o = j * m;
       for (let t = 0; t < nt; t++) {
         const i = touched[t] as number;
         if (i < n) g[o + i] = acc[i] as number;
       }
       co.reset(nt, acc);
-      g[o + j]! += this.params.lambda;
+      const dropout = this.params.dropout;
+      g[o + j]! += this.params.lambda + (dropout > 0 ? (dropout / (1 - dropout)) * (g[o + j] as number) : 0);
       if ((j & 1023) === 1023) {
         checkAbort(options.signal);
         await yieldToEventLoop();
       }
     }
     checkAbort(options.signal);
-    const p = spdInverse(g, n, (done, total) => options.onProgress?.({ phase: 'inverse', done, total }));
+    const onProgress = (done: number, total: number) => options.onProgress?.({ phase: 'inverse', done, total });
+    let p: Float64Array;
+    if (parallel) {
+      await spdInverseParallel(spd, { threads: this.params.threads, onProgress, ...(options.signal ? { signal: options.signal } : {}) });
+      p = g;
+    } else p = spdInverse(g, n, onProgress);
     checkAbort(options.signal);
     const w = new Float32Array(n * n);
     for (let i = 0; i < n; i++) {
-      const o = i * n;
-      for (let j = 0; j < n; j++) w[o + j] = i === j ? 0 : -(p[o + j] as number) / (p[j * n + j] as number);
+      const o = i * m;
+      for (let j = 0; j < n; j++) w[i * n + j] = i === j ? 0 : -(p[o + j] as number) / (p[j * m + j] as number);
     }
     this.weights = w;
+    if (this.params.halfLifeDays > 0) this.history = normalizeRows(affinity(data, this.params.halfLifeDays));
   }
 
   protected scoreProfile(profile: Profile, out: Float64Array): boolean {
     const n = this.dim;
     const w = this.weights;
+    const weighted = this.params.halfLifeDays > 0;
     let any = false;
     for (let q = 0; q < profile.items.length; q++) {
       const j = profile.items[q] as number;
       if (j >= n) continue;
       any = true;
       const o = j * n;
-      for (let i = 0; i < n; i++) out[i]! += w[o + i] as number;
+      const a = weighted ? (profile.values[q] as number) : 1;
+      for (let i = 0; i < n; i++) out[i]! += a * (w[o + i] as number);
     }
     for (let i = n; i < this.nItems; i++) out[i] = -Infinity;
     return any;
@@ -105,3 +126,14 @@ export const easeFactory: RecommenderFactory<EaseParams> = {
     return m;
   },
 };
+
+/** Scales each row to a maximum of 1 (a decayed profile keeps its shape but not the user's activity level). */
+function normalizeRows(m: Csr): Csr {
+  const values = m.values.slice();
+  for (let r = 0; r < m.rows; r++) {
+    let max = 0;
+    for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) max = Math.max(max, values[p] as number);
+    if (max > 0) for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) values[p] = (values[p] as number) / max;
+  }
+  return { ...m, values };
+}
