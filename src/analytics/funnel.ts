@@ -130,12 +130,24 @@ export function stepLabel(f: EventFilter): string {
   return parts.length ? `${f.type}[${parts.join(',')}]` : f.type;
 }
 
-/** The "first row of `right` whose key is greater than `leftKey`" join, per dialect. */
-function nextJoin(store: Store, left: string, right: string, cols: string, on: string[], leftKey: string, alias: string): Sql {
+/**
+ * An as-of join, per dialect: each row of `left` with the nearest row of `right` whose `rightKey` is after
+ * (`>`) or before (`<`) the left row's `leftKey`, on the equality conditions `on` (written with `a.` for left
+ * and `s.` for right). DuckDB: `ASOF [LEFT] JOIN`; PostgreSQL: `[LEFT] JOIN LATERAL (… ORDER BY … LIMIT 1)`.
+ */
+function asofJoin(store: Store, j: { left: string; right: string; cols: string; on: string[]; cmp: '>' | '<'; leftKey: string; rightKey: string; alias: string; outer: boolean }): Sql {
+  const cond = `s.${j.rightKey} ${j.cmp} a.${j.leftKey}`;
   if (store.dialect === 'postgres') {
-    return raw(`SELECT a.*, ${cols} FROM ${left} a LEFT JOIN LATERAL (SELECT * FROM ${right} s WHERE ${[...on, `s.k > a.${leftKey}`].join(' AND ')} ORDER BY s.k LIMIT 1) ${alias} ON TRUE`);
+    const order = `s.${j.rightKey}${j.cmp === '<' ? ' DESC' : ''}`;
+    return raw(`SELECT a.*, ${j.cols} FROM ${j.left} a ${j.outer ? 'LEFT ' : ''}JOIN LATERAL (SELECT * FROM ${j.right} s WHERE ${[...j.on, cond].join(' AND ')} ORDER BY ${order} LIMIT 1) ${j.alias} ON TRUE`);
   }
-  return raw(`SELECT a.*, ${cols} FROM ${left} a ASOF LEFT JOIN ${right} ${alias} ON ${[...on.map((c) => c.replaceAll('s.', `${alias}.`)), `${alias}.k > a.${leftKey}`].join(' AND ')}`);
+  const on = [...j.on, cond].map((c) => c.replaceAll('s.', `${j.alias}.`));
+  return raw(`SELECT a.*, ${j.cols} FROM ${j.left} a ASOF ${j.outer ? 'LEFT ' : ''}JOIN ${j.right} ${j.alias} ON ${on.join(' AND ')}`);
+}
+
+/** The first row of `right` whose key `k` is greater than the left row's `leftKey` (left join). */
+function nextJoin(store: Store, left: string, right: string, cols: string, on: string[], leftKey: string, alias: string): Sql {
+  return asofJoin(store, { left, right, cols, on, cmp: '>', leftKey, rightKey: 'k', alias, outer: true });
 }
 
 /**
@@ -177,7 +189,7 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
   const flags = join([...stepConds.map((c, i) => sql`${c} AS m${raw(String(i))}`), ...exConds.map((c, j) => sql`${c} AS x${raw(String(j))}`)], ', ');
 
   const ctes: Sql[] = [];
-  ctes.push(sql`ev AS (
+  ctes.push(sql`ev AS NOT MATERIALIZED (
     SELECT e.user_id AS u, e.item_id AS item, ${raw(d.epochMs('e.ts'))} AS t, CAST(${bval} AS VARCHAR) AS bval,
       CASE ${caseSteps} ELSE NULL END AS ms, ${flags}
     FROM events e${raw(withItems ? ' LEFT JOIN items i ON i.id = e.item_id' : '')}${extraJoin}
@@ -186,10 +198,20 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
   for (let i = 1; i < n; i++) ctes.push(raw(`s${i} AS (SELECT u, item, t, t * 64 + ms AS k FROM ev WHERE m${i})`));
   exclusions.forEach((_, j) => ctes.push(raw(`x${j} AS (SELECT u, t, t * 64 + 63 AS k FROM ev WHERE x${j})`)));
   let prev = 's0';
+  const itemOn = o.sameItem ? ['a.item = s.item'] : [];
   for (let i = 1; i < n; i++) {
-    const on = ['a.u = s.u', ...(o.sameItem ? ['a.item = s.item'] : [])];
+    const on = ['a.u = s.u', ...itemOn];
     ctes.push(sql`a${raw(String(i))} AS (${nextJoin(store, prev, `s${i}`, `j${i}.t AS t${i}, j${i}.k AS k${i}`, on, i === 1 ? 'k0' : `k${i - 1}`, `j${i}`)})`);
     prev = `a${i}`;
+    if (i === 1 && exclusions.length === 0) {
+      // Attempts that find the same step-2 event follow the same chain from there on; the latest of them has the
+      // latest window end, so it reaches at least as far. Keeping only it (per breakdown value) is exact for
+      // levels and shrinks the rest of the query to at most one attempt per step-2 event. (Not with exclusions:
+      // a later start can see an exclusion event that an earlier one does not.)
+      const item = o.sameItem ? 'item' : 'NULL AS item';
+      ctes.push(raw(`r1 AS (SELECT u, ${item}, bval, max(t0) AS t0, max(k0) AS k0, max(t1) AS t1, k1 FROM a1 GROUP BY u, ${o.sameItem ? 'item, ' : ''}bval, k1)`));
+      prev = 'r1';
+    }
   }
   exclusions.forEach((x, j) => {
     const fromKey = x.fromStep === 1 ? 'k0' : `k${x.fromStep - 1}`;
