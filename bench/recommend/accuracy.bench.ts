@@ -96,9 +96,11 @@ async function prepare(): Promise<{ ks: number[]; configs: Config[] }> {
         { label: 'als 64f 15it', algo: 'als', params: { factors: 64, iterations: 15 }, ref: ['--factors', '64', '--iters', '15'] },
         { label: 'bpr 64f 60ep reg.02', algo: 'bpr', params: {} },
         { label: 'fbt', algo: 'fbt', params: {} },
-        { label: 'hybrid ease200+sar', algo: 'hybrid', params: { algos: 'ease,sar', weights: '0.7,0.3', 'ease.lambda': 200 } },
-        { label: 'hybrid ease200+userknn', algo: 'hybrid', params: { algos: 'ease,userknn', weights: '0.7,0.3', 'ease.lambda': 200 } },
-        { label: 'hybrid ease200+itemknn+sar', algo: 'hybrid', params: { algos: 'ease,itemknn,sar', weights: '0.6,0.2,0.2', 'ease.lambda': 200 } },
+        { label: 'pop trending (7 d)', algo: 'pop', params: { mode: 'trending', halfLifeDays: 7 } },
+        { label: 'ease λ200 dlae .25', algo: 'ease', params: { lambda: 200, dropout: 0.25 } },
+        { label: 'ease λ200 decayed profile 30 d', algo: 'ease', params: { lambda: 200, halfLifeDays: 30 } },
+        { label: 'hybrid ease200+sar .7/.3', algo: 'hybrid', params: { algos: 'ease,sar', weights: '0.7,0.3', 'ease.lambda': 200 } },
+        { label: 'hybrid ease200+trending .7/.3', algo: 'hybrid', params: { algos: 'ease,pop', weights: '0.7,0.3', 'ease.lambda': 200, 'pop.mode': 'trending', 'pop.halfLifeDays': 7 } },
       ],
     };
   }

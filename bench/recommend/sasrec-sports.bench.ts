@@ -4,8 +4,10 @@
  * test metrics of the team's evaluator (full ranking, training items excluded).
  *
  *   nice -n 10 npx tsx bench/recommend/sasrec-sports.bench.ts --train /tmp/sasrec-data/sports-loo/train.csv \
- *     --test /tmp/sasrec-data/sports-loo/test.csv [--algo sasrec] [key=value ...]
+ *     --test /tmp/sasrec-data/sports-loo/test.csv [--algo sasrec] [--save model.bin] [key=value ...]
  */
+import { writeFileSync } from 'node:fs';
+import { encodeArtifact } from '../../src/store/artifact-codec.ts';
 import { readInteractionCsv, tableRows } from '../../src/recommend/interactions/csv-rows.ts';
 import { buildFromRows } from '../../src/recommend/interactions/interaction-builder.ts';
 import { buildTargets, scoreModel } from '../../src/recommend/eval/evaluator.ts';
@@ -20,6 +22,7 @@ const flag = (name: string, dflt: string) => {
 const trainPath = flag('--train', '/tmp/sasrec-data/sports-loo/train.csv');
 const testPath = flag('--test', '/tmp/sasrec-data/sports-loo/test.csv');
 const algo = flag('--algo', 'sasrec');
+const saveTo = flag('--save', '');
 const params: Record<string, unknown> = {};
 for (const a of args) {
   const [k, v] = a.split('=') as [string, string];
@@ -50,5 +53,6 @@ await model.fit(data, {
 const fitS = (performance.now() - t0) / 1000;
 const curve = (model as SasrecRecommender).learningCurve;
 if (curve) for (const e of curve) console.log(`epoch ${e.epoch} loss ${e.loss.toFixed(4)} val-ndcg@10 ${e.ndcg10.toFixed(4)} ${e.seconds.toFixed(1)} s`);
+if (saveTo) writeFileSync(saveTo, encodeArtifact(model.toArtifact()));
 const metrics = scoreModel(model, data, targets, [10, 20]);
 console.log(JSON.stringify({ algo, params: model.params, fit_s: Math.round(fitS * 10) / 10, 'ndcg@10': metrics['ndcg@10'], 'hr@10': metrics['hr@10'], 'ndcg@20': metrics['ndcg@20'], predict_s: metrics.predict_s, users: targets.size }));
