@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import { jsonlFormat } from './jsonl.ts';
+import { movieLensFormat } from './movielens.ts';
 import { onlineRetailFormat } from './online-retail.ts';
 import { runImport, sameItem, type ImportSummary } from './import-runner.ts';
 import { sequencesFormat } from './sequences.ts';
@@ -161,6 +162,36 @@ describe('runImport', () => {
     const path = join(dir, 'bad-header.csv');
     writeFileSync(path, 'invoice,code\n1,2\n');
     await expect(runImport({ store, format: onlineRetailFormat, path })).rejects.toThrow(/missing column\(s\) `InvoiceNo`, `StockCode`/);
+  });
+});
+
+describe('MovieLens layouts', () => {
+  it('reads ml-1m (:: separated, Latin-1) with items and profiles before ratings', async () => {
+    const d = join(dir, 'ml-1m');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'movies.dat'), Buffer.from('1::Toy Story (1995)::Animation|Children\'s|Comedy\n2::Caf\xe9 au lait (1993)::Comedy\n', 'latin1'));
+    writeFileSync(join(d, 'users.dat'), '1::F::1::10::48067\n');
+    writeFileSync(join(d, 'ratings.dat.gz'), gzipSync('1::1::5::978300760\n1::2::3::978302109\n1::2::x::978302109\n'));
+    const s = await runImport({ store, format: movieLensFormat, path: d });
+    expect(s.files.map((f) => f.file)).toEqual(['movies.dat', 'users.dat', 'ratings.dat.gz']);
+    expect(s).toMatchObject({ eventsInserted: 2, itemsUpserted: 2, usersUpserted: 1, rowsRejected: 1 });
+    expect(s.rejects[0]).toEqual({ file: 'ratings.dat.gz', line: 3, reason: 'rating `x` is not a number' });
+    expect((await store.getItem('2'))?.title).toBe('Café au lait (1993)');
+    expect(await store.getUser('1')).toEqual({ id: '1', attrs: { gender: 'F', occupation: '10', zip: '48067', age: 1 } });
+  });
+
+  it('reads ml-latest CSV files by header, and names a directory without ratings', async () => {
+    const d = join(dir, 'ml-latest-small');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'movies.csv'), 'movieId,title,genres\n1,"American President, The (1995)",Comedy|Drama|Romance\n');
+    writeFileSync(join(d, 'ratings.csv'), 'userId,movieId,rating,timestamp\n1,1,4.5,964982703\n');
+    const s = await runImport({ store, format: movieLensFormat, path: d, formatOptions: { type: 'rating' } });
+    expect(s).toMatchObject({ eventsInserted: 1, itemsUpserted: 1 });
+    expect(await store.getItem('1')).toMatchObject({ title: 'American President, The (1995)', category: 'Comedy', tags: ['Comedy', 'Drama', 'Romance'] });
+    expect((await store.userEvents('1'))[0]).toMatchObject({ type: 'rating', rating: 4.5, ts: 964982703000 });
+    const empty = join(dir, 'empty-ml');
+    mkdirSync(empty, { recursive: true });
+    await expect(runImport({ store, format: movieLensFormat, path: empty })).rejects.toThrow(/no MovieLens ratings file/);
   });
 });
 

@@ -58,6 +58,13 @@ describe('readRecords', () => {
     expect(await collect(p, { syntax: { kind: 'line' }, encoding: 'latin1' })).toEqual([{ line: 1, text: '1|Café' }]);
   });
 
+  it('fails with the file and the last line read when a gzip stream is cut short', async () => {
+    const p = join(dir, 'cut.csv.gz');
+    const full = gzipSync(Array.from({ length: 20000 }, (_, i) => `row ${i} ${'x'.repeat(i % 50)}`).join('\n'));
+    writeFileSync(p, full.subarray(0, Math.floor(full.length / 2)));
+    await expect(collect(p, { syntax: { kind: 'line' } })).rejects.toThrow(/cannot read .*cut\.csv\.gz after line \d+: unexpected end of file/);
+  });
+
   it('names the missing file', async () => {
     await expect(collect(join(dir, 'nope.csv'), { syntax: { kind: 'line' } })).rejects.toThrow(/File not found: .*nope\.csv/);
   });
