@@ -12,6 +12,7 @@
  * holding every other tensor (views listed by {@link denseLayout}). Dropout is applied to the embeddings and to both
  * residual branches; attention probabilities are not dropped.
  */
+import { CartwiseError } from '../../../core/errors.ts';
 import type { Rng } from '../../../core/random.ts';
 import {
   activationBackward,
@@ -378,7 +379,7 @@ export class SasrecNetwork {
   /** Back-propagates `dHidden [nTok, dim]` of the last training forward into `grads` (accumulating). */
   backward(dHidden: Vec, grads: SasrecGrads, gradViews: DenseViews): void {
     const batch = this.lastBatch;
-    if (!batch || !this.lastTrain) throw new Error('backward() needs a preceding training forward()');
+    if (!batch || !this.lastTrain) throw new CartwiseError('INTERNAL', { reason: 'SasrecNetwork.backward() needs a preceding training forward()' });
     const { dim: d, ffnDim: f, heads } = this.shape;
     const n = batch.nTok;
     const dx = this.dx;

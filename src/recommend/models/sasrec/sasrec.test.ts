@@ -92,6 +92,19 @@ describe('SASRec known-answer store (hidden item cycle)', () => {
     expect(model.recommend({ recentItems: [] }, 5).items.length).toBe(0);
   });
 
+  it('batch inference gives the single-query scores', () => {
+    const queries = [0, 5, { recentItems: [1, 2, 3] }, { recentItems: [] }, { user: 7, recentItems: [4] }];
+    const out = new Float32Array(queries.length * data.nItems);
+    const ok = model.scoreBatch(queries, out);
+    expect(Array.from(ok)).toEqual([1, 1, 1, 0, 1]);
+    const one = new Float64Array(data.nItems);
+    queries.forEach((q, r) => {
+      if (!ok[r]) return;
+      model.score(q, one);
+      for (let i = 0; i < data.nItems; i++) expect(out[r * data.nItems + i]).toBeCloseTo(one[i]!, 4);
+    });
+  });
+
   it('round-trips through an artifact with identical scores and keeps its learning curve', () => {
     const restored = sasrecFactory.fromArtifact(decodeArtifact(encodeArtifact(model.toArtifact()))) as SasrecRecommender;
     const s1 = new Float64Array(data.nItems);

@@ -18,8 +18,9 @@ import { bytesOf, float32Of, int32Of } from '../../../store/artifact-codec.ts';
 import type { InteractionData } from '../../interactions/interaction-builder.ts';
 import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, type FitOptions, type Profile, type RecommendQuery, type RecommenderFactory } from '../../recommender.ts';
 import { SasrecNetwork, type SasrecShape, type SasrecWeights } from './network.ts';
-import { packBatch, scoreAll, trainSasrec, type EpochRecord, type SasrecTrainConfig, type TrainCheckpoint } from './train.ts';
+import { lastHidden, packBatch, scoreAll, trainSasrec, type EpochRecord, type SasrecTrainConfig, type TrainCheckpoint } from './train.ts';
 import type { AdamWState } from './optimizer.ts';
+import { gemmNT } from './kernels.ts';
 
 export const sasrecParamsSchema = z.object({
   dim: z.number().int().min(2).max(1024).default(64).describe('embedding and hidden width'),
@@ -146,6 +147,46 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
     const h = this.forwardWindow(window);
     scoreAll(this.net.weights.item, h, 0, this.nItems, this.shape.dim, out);
     return true;
+  }
+
+  /**
+   * Batch inference (evaluation, offline scoring): one packed forward pass over every query's window, then
+   * `H · Eᵀ` as a tiled GEMM into `out` `[queries.length, nItems]` (row-major). Returns a flag per query, 0 when it
+   * had nothing to score from (its row is left 0). Same scores as {@link score} up to float rounding.
+   */
+  scoreBatch(queries: readonly RecommendQuery[], out: Float32Array): Uint8Array {
+    if (!this.fitted || !this.net || !this.shape) throw new CartwiseError('MODEL_NOT_READY', { reason: 'sasrec is not fitted' });
+    const n = queries.length;
+    const { dim } = this.shape;
+    if (out.length < n * this.nItems) throw new CartwiseError('VALIDATION_FAILED', { reason: `out holds ${out.length} floats; ${n} queries need ${n * this.nItems}` });
+    const ok = new Uint8Array(n);
+    const windows = queries.map((q) => this.windowOf(q));
+    const rows: number[] = [];
+    let total = 0;
+    windows.forEach((w, i) => {
+      if (w.length > 0) {
+        ok[i] = 1;
+        rows.push(i);
+        total += w.length;
+      }
+    });
+    out.fill(0, 0, n * this.nItems);
+    if (rows.length === 0) return ok;
+    const items = new Int32Array(total);
+    const slices = new Int32Array(2 * rows.length);
+    let o = 0;
+    rows.forEach((i, r) => {
+      items.set(windows[i]!, o);
+      slices[2 * r] = o;
+      o += windows[i]!.length;
+      slices[2 * r + 1] = o;
+    });
+    const { batch } = packBatch(items, slices, rows.length, this.shape.maxLen, false);
+    const h = lastHidden(this.net, batch);
+    const scores = new Float32Array(rows.length * this.nItems);
+    gemmNT(h, this.net.weights.item, scores, rows.length, dim, this.nItems, false);
+    rows.forEach((i, r) => out.set(scores.subarray(r * this.nItems, (r + 1) * this.nItems), i * this.nItems));
+    return ok;
   }
 
   protected scoreProfile(_profile: Profile, _out: Float64Array): boolean {
