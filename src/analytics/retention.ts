@@ -114,14 +114,17 @@ export async function computeRetention(store: Store, o: RetentionOptions): Promi
       FROM events x WHERE ${d.jsonText('x.props', b.key ?? 'source')} IS NOT NULL) f WHERE f.rn = 1 AND f.user_id = coh.u)`;
   else if (b?.by === 'segment') gExpr = sql`(SELECT sg.segment FROM (${segmentOfUsersSql(store)}) sg WHERE sg.user_id = coh.u)`;
 
-  const base = sql`WITH ev AS (
-      SELECT e.user_id AS u, ${raw(periodIndexSql(store, o.period, d.epochMs('e.ts')))} AS p, ${cohortCond} AS is_c, ${returnCond} AS is_r,
-        CASE WHEN e.type = 'purchase' THEN ${raw(revenueSql())} ELSE 0 END AS rev
+  // One row per (user, period) first: every later step works on that small table instead of the events.
+  const base = sql`WITH up AS (
+      SELECT e.user_id AS u, ${raw(periodIndexSql(store, o.period, d.epochMs('e.ts')))} AS p,
+        max(CASE WHEN ${cohortCond} THEN 1 ELSE 0 END) AS is_c, max(CASE WHEN ${returnCond} THEN 1 ELSE 0 END) AS is_r,
+        sum(CASE WHEN e.type = 'purchase' THEN ${raw(revenueSql())} ELSE 0 END) AS rev
       FROM events e${raw(withItems ? ' LEFT JOIN items i ON i.id = e.item_id' : '')}
-      WHERE ${rangeSql(store, o)}${segmentCond}),
-    coh0 AS (SELECT u, min(p) AS c FROM ev WHERE is_c GROUP BY u),
+      WHERE ${rangeSql(store, o)}${segmentCond}
+      GROUP BY e.user_id, ${raw(periodIndexSql(store, o.period, d.epochMs('e.ts')))}),
+    coh0 AS (SELECT u, min(p) AS c FROM up WHERE is_c = 1 GROUP BY u),
     coh AS (SELECT u, c, coalesce(CAST(${gExpr} AS VARCHAR), '(none)') AS g FROM coh0 coh),
-    ret AS (SELECT ev.u, coh.c, coh.g, ev.p - coh.c AS n FROM ev JOIN coh ON coh.u = ev.u WHERE ev.is_r AND ev.p - coh.c >= 1 GROUP BY ev.u, coh.c, coh.g, ev.p - coh.c)`;
+    ret AS (SELECT up.u, coh.c, coh.g, up.p - coh.c AS n FROM up JOIN coh ON coh.u = up.u WHERE up.is_r = 1 AND up.p - coh.c >= 1)`;
   const nExpr = mode === 'bounded' ? 'n' : `CASE WHEN n > ${N} THEN ${N} ELSE n END`;
   const retCounts =
     mode === 'bounded'
@@ -130,8 +133,8 @@ export async function computeRetention(store: Store, o: RetentionOptions): Promi
   const q = sql`${base},
     sizes AS (SELECT g, c, count(*) AS users FROM coh GROUP BY g, c),
     rc AS (${retCounts}),
-    rv AS (SELECT coh.g, coh.c, ev.p - coh.c AS n, sum(ev.rev) AS rev FROM ev JOIN coh ON coh.u = ev.u WHERE ev.p - coh.c BETWEEN 0 AND ${N} GROUP BY coh.g, coh.c, ev.p - coh.c),
-    lastp AS (SELECT max(p) AS lp FROM ev)
+    rv AS (SELECT coh.g, coh.c, up.p - coh.c AS n, sum(up.rev) AS rev FROM up JOIN coh ON coh.u = up.u WHERE up.p - coh.c BETWEEN 0 AND ${N} GROUP BY coh.g, coh.c, up.p - coh.c),
+    lastp AS (SELECT max(p) AS lp FROM up)
     SELECT 's' AS kind, g, c, 0 AS n, users AS v, (SELECT lp FROM lastp) AS lp FROM sizes
     UNION ALL SELECT 'r', g, c, n, users, NULL FROM rc
     UNION ALL SELECT 'v', g, c, n, rev, NULL FROM rv`;
