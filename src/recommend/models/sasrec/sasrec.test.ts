@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../core/random.ts';
 import { decodeArtifact, encodeArtifact } from '../../../store/artifact-codec.ts';
+import { DuckDbStore } from '../../../store/duckdb/duckdb-store.ts';
 import { buildFromRows, type InteractionData, type InteractionRow } from '../../interactions/interaction-builder.ts';
 import { runRecommenderContract } from '../../recommender.contract.ts';
 import { itemKnnFactory } from '../item-knn.ts';
@@ -161,6 +162,33 @@ describe('SASRec training: checkpoints, resumption, determinism, validation', ()
     expect(Array.from(resumed.weights?.dense ?? [])).toEqual(Array.from(full.weights?.dense ?? []));
     expect(Array.from(resumed.weights?.item ?? [])).toEqual(Array.from(full.weights?.item ?? []));
     expect(resumed.learningCurve.map((e) => e.loss)).toEqual(full.learningCurve.map((e) => e.loss));
+  });
+
+  it('stores epoch checkpoints in the store and resumes from the stored one after an interruption', async () => {
+    const store = await DuckDbStore.open(':memory:');
+    try {
+      const controller = new AbortController();
+      const first = sasrecFactory.create(params) as SasrecRecommender;
+      const fit = first.fit(data, {
+        seed: 4,
+        signal: controller.signal,
+        onCheckpoint: async (c) => {
+          await store.saveArtifact('sasrec-checkpoint', checkpointToArtifact(c, first.params));
+          if (c.epoch === 2) controller.abort();
+        },
+      });
+      await expect(fit).rejects.toMatchObject({ code: 'ABORTED' });
+      const saved = await store.loadArtifact('sasrec-checkpoint');
+      expect(saved?.manifest.epoch).toBe(2);
+      const resumed = sasrecFactory.create(params) as SasrecRecommender;
+      await resumed.fit(data, { seed: 4, resumeFrom: checkpointFromArtifact(saved as NonNullable<typeof saved>) });
+      const straight = sasrecFactory.create(params) as SasrecRecommender;
+      await straight.fit(data, { seed: 4 });
+      expect(Array.from(resumed.weights?.item ?? [])).toEqual(Array.from(straight.weights?.item ?? []));
+      expect(resumed.learningCurve.length).toBe(4);
+    } finally {
+      await store.close();
+    }
   });
 
   it('stops early when validation NDCG@10 stops improving, keeping the best epoch', async () => {
