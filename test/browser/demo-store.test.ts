@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/schemas/index.ts';
 import type { Store } from '../../src/store/store.ts';
-import { CHROMIUM, HAS_CHROMIUM, startHarness, type Harness } from './dashboard-harness.ts';
+import { CHROMIUM, HAS_CHROMIUM, startHarness, WRITE, type Harness } from './dashboard-harness.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+mkdirSync(SCREENSHOTS, { recursive: true });
 
 if (!HAS_CHROMIUM) console.warn(`demo-store browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
@@ -164,9 +167,49 @@ describe.skipIf(!HAS_CHROMIUM)('demo storefront in a real browser', () => {
     expect(has(rows, 'add_to_cart')).toBe(true);
   });
 
-  it('reports no console warnings from the SDK', () => {
-    expect(warnings.filter((w) => w.startsWith('cartwise'))).toEqual([]);
+  it('reports no console warnings or errors', () => {
+    expect(warnings).toEqual([]);
+  });
+
+  it('on another origin: initialises from the script tag, renders a widget over CORS, and a beacon delivers events at page exit', async () => {
+    const { page, store } = h;
+    const api = h.server.url;
+    // another origin: a second tiny server on another port serves the shop page (page.route would make it a
+    // non-loopback page, which Chromium's local-network-access rules forbid from calling 127.0.0.1)
+    const html = `<!doctype html><html><head><title>Other shop</title><link rel="icon" href="data:,"></head><body>
+<div data-cartwise="similar" data-item="mug-blue" data-k="3" data-link="/p/{id}"></div>
+<script src="${api}/cartwise.js" data-write-key="${WRITE}"></script>
+<script>cartwise.track.productView('teapot');</script></body></html>`;
+    const shopServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => shopServer.listen(0, '127.0.0.1', resolve));
+    const shop = `http://127.0.0.1:${(shopServer.address() as AddressInfo).port}`;
+    expect(new URL(shop).origin).not.toBe(new URL(api).origin);
+
+    try {
+      await page.goto(`${shop}/shop-test`);
+      await page.waitForSelector('[data-cartwise="similar"][data-cartwise-state]:not([data-cartwise-state="loading"])', { state: 'attached' });
+      expect(await page.getAttribute('[data-cartwise="similar"]', 'data-cartwise-state'), warnings.join('\n')).toBe('rendered');
+      const widget = await renderedCarousel(page, 'similar');
+      expect(widget.items.length).toBeGreaterThan(0);
+      expect(await page.getAttribute('li.cw-card a', 'href')).toMatch(/^\/p\//);
+      const userId = await page.evaluate(() => {
+        // record the beacons (an unloading page's beacon is invisible to Playwright's network events)
+        const send = navigator.sendBeacon.bind(navigator);
+        navigator.sendBeacon = (url, body) => {
+          localStorage.setItem('test_beacons', `${localStorage.getItem('test_beacons') ?? ''} ${String(url)}`);
+          return send(url, body);
+        };
+        window.cartwise.track.addToCart('teapot', 3, 48);
+        return window.cartwise.userId!;
+      });
+      await page.goto('about:blank'); // before the 1 s flush: only the page-exit beacon can deliver it
+      const rows = await eventsOf(store, userId, (r) => has(r, 'add_to_cart') && has(r, 'view'));
+      expect(has(rows, 'add_to_cart', (r) => r.item_id === 'teapot' && Number(r.quantity) === 3)).toBe(true);
+      expect(has(rows, 'view', (r) => r.item_id === 'teapot')).toBe(true);
+      await page.goto(`${shop}/shop-test`);
+      expect(await page.evaluate(() => localStorage.getItem('test_beacons'))).toContain(`${api}/v1/events/beacon?key=${WRITE}`);
+    } finally {
+      shopServer.close();
+    }
   });
 });
-
-mkdirSync(SCREENSHOTS, { recursive: true });

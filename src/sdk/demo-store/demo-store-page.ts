@@ -175,7 +175,7 @@ function navigation(tree: readonly CategoryNode[], current: string | undefined):
 export function demoPage(input: DemoPageInput): string {
   const data = { writeKey: input.writeKey, ...input.page };
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)} · Cartwise demo store</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head><body>
+<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><style>${STYLE}</style></head><body>
 <header class="top"><a class="logo" href="${BASE}">Cartwise <span>demo store</span></a>
 <form class="search" action="${BASE}" method="get" role="search"><input name="q" placeholder="Search products" value="${esc(input.query ?? '')}" aria-label="Search products"><button>Search</button></form>
 <div class="who" id="who"><form class="in"><input placeholder="your name" aria-label="Sign in as"> <button>Sign in</button></form><span class="out" hidden>Signed in as <b class="name"></b> <button class="signout" type="button">Sign out</button></span></div>
