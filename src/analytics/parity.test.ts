@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.ts';
 import { computeFunnel } from './funnel.ts';
 import { computeRetention, periodStart } from './retention.ts';
-import { TAOBAO_CSV_GZ, loadTaobao, parityUnavailable, runReference } from './testing/datasets.ts';
+import { ONLINE_RETAIL_CSV_GZ, TAOBAO_CSV_GZ, loadOnlineRetail, loadTaobao, parityUnavailable, runReference } from './testing/datasets.ts';
 
 const why = parityUnavailable(TAOBAO_CSV_GZ);
-if (why) console.warn(`analytics parity tests skipped: ${why}`);
+if (why) console.warn(`analytics parity tests (Taobao) skipped: ${why}`);
+const whyRetail = parityUnavailable(ONLINE_RETAIL_CSV_GZ);
+if (whyRetail) console.warn(`analytics parity tests (Online Retail) skipped: ${whyRetail}`);
 const cols = ['--user-col', 'user_id', '--type-col', 'behavior_type', '--ts-col', 'timestamp', '--item-col', 'item_id'];
 const funnelSteps = [{ type: 'view' }, { type: 'add_to_cart' }, { type: 'purchase' }];
 
@@ -71,4 +73,32 @@ describe.skipIf(why !== undefined)('parity with analytics.py on Taobao UserBehav
     const actual = Object.fromEntries(Object.entries(ours.cohorts).map(([k, c]) => [k, { size: c.size, retention: c.retention }]));
     expect(actual).toEqual(expected);
   });
+});
+
+describe.skipIf(whyRetail !== undefined)('parity with analytics.py on Online Retail purchases', () => {
+  let store: DuckDbStore;
+  let dir: string;
+  let csv: string;
+  beforeAll(async () => {
+    store = await DuckDbStore.open(':memory:');
+    dir = mkdtempSync(join(tmpdir(), 'cw-parity-retail-'));
+    csv = join(dir, 'retail.csv');
+    expect(await loadOnlineRetail(store, csv)).toBe(397_924);
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('weekly retention of first-purchase cohorts equals the reference', async () => {
+    const ref = runReference(['retention', '--in', csv, '--period', 'week', '--periods', '12', '--cohort-type', 'purchase', '--return-type', 'purchase', '--user-col', 'user', '--type-col', 'type', '--ts-col', 'ts']);
+    const ours = await computeRetention(store, { period: 'week', periods: 12, cohortEvent: { type: 'purchase' }, returnEvent: { type: 'purchase' } });
+    const refCohorts = ref['cohorts'] as Record<string, { size: number; retention: number[] }>;
+    const expected = Object.fromEntries(Object.entries(refCohorts).map(([p, c]) => [periodStart('week', Number(p)), { size: c.size, retention: c.retention }]));
+    const actual = Object.fromEntries(Object.entries(ours.cohorts).map(([k, c]) => [k, { size: c.size, retention: c.retention }]));
+    expect(Object.keys(actual).length).toBeGreaterThan(50);
+    expect(actual).toEqual(expected);
+    // Pinned from the reference: the first cohort (week of 2010-11-29) has 303 customers, 21.45% back in week 1.
+    expect(actual['2010-11-29']).toEqual({ size: 303, retention: [1, 0.214521, 0.240924, 0.066007, 0, ...(actual['2010-11-29']?.retention.slice(5) ?? [])] });
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
  * tests can compare with `../shared/reference/analytics.py`. The datasets are never copied into the repo.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** `../shared` beside the repository (datasets and reference scripts). */
 export const SHARED_DIR = resolve(here, '../../../../shared');
 export const TAOBAO_CSV_GZ = join(SHARED_DIR, 'datasets/taobao-userbehavior/taobao_userbehavior_head.csv.gz');
+export const ONLINE_RETAIL_CSV_GZ = join(SHARED_DIR, 'datasets/online-retail/online_retail.csv.gz');
 export const REFERENCE_ANALYTICS = join(SHARED_DIR, 'reference/analytics.py');
 
 /** Why a dataset parity test must skip, or undefined when it can run. */
@@ -54,4 +55,53 @@ export async function loadTaobao(store: Store, file = TAOBAO_CSV_GZ): Promise<nu
 export function runReference(args: string[]): Record<string, unknown> {
   const out = execFileSync('/usr/bin/python3', [REFERENCE_ANALYTICS, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return JSON.parse(out) as Record<string, unknown>;
+}
+
+/** Splits one CSV line, honouring double quotes. */
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Loads the purchases of UCI Online Retail (CustomerID present, Quantity > 0, invoice not `C…`; InvoiceDate read
+ * as UTC) as `purchase` events, and writes the same events as `user,type,ts` (ms) to `csvOut` for the reference.
+ */
+export async function loadOnlineRetail(store: Store, csvOut: string, file = ONLINE_RETAIL_CSV_GZ): Promise<number> {
+  const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+  const batch: StoredEvent[] = [];
+  const csv: string[] = ['user,type,ts'];
+  let n = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]?.replace(/\r$/, '');
+    if (!line) continue;
+    const [invoice, code, , qty, date, price, customer, country] = splitCsvLine(line);
+    if (!customer || !invoice || invoice.startsWith('C') || !(Number(qty) > 0) || !code || !date) continue;
+    const userId = customer.replace(/\.0$/, '');
+    const ts = Date.parse(date.replace(' ', 'T') + 'Z');
+    if (!Number.isFinite(ts)) throw new Error(`online retail line ${i + 1}: bad date \`${date}\``);
+    batch.push({ id: `or-${i}`, type: 'purchase', userId, itemId: code, ts, quantity: Number(qty), price: Number(price), props: { orderId: invoice, country: country ?? '' } });
+    csv.push(`${userId},purchase,${ts}`);
+    if (batch.length === 20_000) n += (await store.appendEvents(batch.splice(0))).inserted;
+  }
+  n += (await store.appendEvents(batch)).inserted;
+  writeFileSync(csvOut, csv.join('\n') + '\n');
+  return n;
 }
