@@ -91,6 +91,50 @@ describe('track API', () => {
   });
 });
 
+describe('recommendation attribution', () => {
+  it('carries the recId of a recommendation click to the view, cart and purchase of that item in the session', async () => {
+    const storage = new MemoryStorage();
+    const { cw, sent } = setup(true, storage);
+    cw.track.recommendationClick('sku-1', 'rec-A', { widget: 'similar', position: 2 });
+    cw.track.productView('sku-1');
+    cw.track.addToCart('sku-1', 1, 10);
+    cw.track.addToCart('sku-2', 1, 5); // not from a recommendation
+    cw.track.productView('sku-1', { recId: 'rec-B' }); // an explicit recId wins, and is remembered
+    cw.track.purchase({ orderId: 'o1', lines: [{ itemId: 'sku-1', quantity: 1, price: 10 }, { itemId: 'sku-2', quantity: 1, price: 5 }] });
+    const events = await sent();
+    expect(events.map((e) => [e.type, e.itemId, e.recId])).toEqual([
+      ['click', 'sku-1', 'rec-A'],
+      ['view', 'sku-1', 'rec-A'],
+      ['add_to_cart', 'sku-1', 'rec-A'],
+      ['add_to_cart', 'sku-2', undefined],
+      ['view', 'sku-1', 'rec-B'],
+      ['purchase', 'sku-1', 'rec-B'],
+      ['purchase', 'sku-2', undefined],
+    ]);
+    expect(events[0]!.props).toEqual({ widget: 'similar', position: 2 });
+
+    // the next page of the same session still knows; a new session does not
+    const next = setup(true, storage);
+    next.cw.track.addToCart('sku-1', 1, 10);
+    expect((await next.sent())[0]!.recId).toBe('rec-B');
+    await vi.advanceTimersByTimeAsync(31 * 60_000);
+    next.cw.track.addToCart('sku-1', 1, 10);
+    await next.cw.flush();
+    expect(next.env.calls.at(-1)!.events[0]!.recId).toBeUndefined();
+  });
+
+  it('keeps nothing without consent and erases it when consent is withdrawn', async () => {
+    const { env, cw } = setup(false);
+    expect(cw.track.recommendationClick('sku-1', 'rec-A')).toBeUndefined();
+    expect(env.storage.map.size).toBe(0);
+    cw.consent(true);
+    cw.track.recommendationClick('sku-1', 'rec-A');
+    expect(env.storage.getItem('cw_recs')).toContain('rec-A');
+    cw.consent(false);
+    expect(env.storage.getItem('cw_recs')).toBeNull();
+  });
+});
+
 describe('identify', () => {
   it('switches to the known id and links it to the anonymous one with an identify event', async () => {
     const storage = new MemoryStorage();

@@ -25,6 +25,11 @@ export interface TrackApi {
   search(query: string, resultIds?: readonly string[], searchId?: string): string | undefined;
   /** A review with a rating from 0 to 10 (e.g. 1–5 stars) and optional text. */
   review(itemId: string, rating: number, text?: string): string | undefined;
+  /**
+   * A click on a recommended item shown by your own code (the widgets call this themselves). Sends `click` with
+   * the `recId`, and the item's view, add-to-cart and purchase later in the session carry that `recId` too.
+   */
+  recommendationClick(itemId: string, recId: string, props?: EventProps): string | undefined;
   /** Any other event: `type` is a snake_case name. */
   event(type: string, fields?: Omit<EventFields, 'type'>): string | undefined;
 }
@@ -75,6 +80,19 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
     return tracker.track(fields);
   };
   const idOf = (v: unknown): string => String(v).trim();
+  /** The recId this item was clicked from in the current session (see RecAttribution). */
+  const attributed = (itemId: string): { recId?: string } => {
+    if (!tracker?.hasConsent) return {};
+    const recId = tracker.attribution.lookup(itemId, tracker.identity.sessionId(env.now()));
+    return recId === undefined ? {} : { recId };
+  };
+  const recommendationClick = (itemId: string, recId: string, props?: EventProps): string | undefined => {
+    if (!isId(itemId)) return warn('track.recommendationClick(itemId, recId): itemId must be a non-empty string');
+    if (!isId(recId)) return warn('track.recommendationClick(itemId, recId): recId must be a non-empty string');
+    const id = send({ type: 'click', itemId: idOf(itemId), recId: String(recId), ...(props ? { props } : {}) });
+    if (id !== undefined && tracker) tracker.attribution.remember(idOf(itemId), String(recId), tracker.identity.sessionId(env.now()));
+    return id;
+  };
 
   const track: TrackApi = {
     pageView(props) {
@@ -84,13 +102,15 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
     },
     productView(itemId, opts) {
       if (!isId(itemId)) return warn('track.productView(itemId): itemId must be a non-empty string');
-      return send({ type: 'view', itemId: idOf(itemId), ...(opts?.recId ? { recId: opts.recId } : {}) });
+      const id = send({ type: 'view', itemId: idOf(itemId), ...(opts?.recId ? { recId: opts.recId } : attributed(idOf(itemId))) });
+      if (id !== undefined && opts?.recId && tracker) tracker.attribution.remember(idOf(itemId), opts.recId, tracker.identity.sessionId(env.now()));
+      return id;
     },
     addToCart(itemId, quantity = 1, price) {
       if (!isId(itemId)) return warn('track.addToCart(itemId, quantity, price): itemId must be a non-empty string');
       if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) return warn(`track.addToCart(itemId, quantity, price): quantity must be a positive number, got ${String(quantity)}`);
       if (price !== undefined && (typeof price !== 'number' || !Number.isFinite(price) || price < 0)) return warn(`track.addToCart(itemId, quantity, price): price must be a non-negative number, got ${String(price)}`);
-      return send({ type: 'add_to_cart', itemId: idOf(itemId), quantity, ...(price !== undefined ? { price } : {}) });
+      return send({ type: 'add_to_cart', itemId: idOf(itemId), quantity, ...(price !== undefined ? { price } : {}), ...attributed(idOf(itemId)) });
     },
     removeFromCart(itemId, quantity = 1) {
       if (!isId(itemId)) return warn('track.removeFromCart(itemId, quantity): itemId must be a non-empty string');
@@ -112,7 +132,7 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
       for (const line of order.lines) {
         const props: EventProps = { orderId, ...(order.revenue !== undefined ? { orderRevenue: order.revenue } : {}) };
         const revenue = Math.round(line.quantity * line.price * 100) / 100;
-        const id = send({ type: 'purchase', itemId: idOf(line.itemId), quantity: line.quantity, price: line.price, revenue, props });
+        const id = send({ type: 'purchase', itemId: idOf(line.itemId), quantity: line.quantity, price: line.price, revenue, props, ...attributed(idOf(line.itemId)) });
         if (id !== undefined) ids.push(id);
       }
       return ids;
@@ -130,6 +150,7 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
       if (text !== undefined && typeof text !== 'string') return warn('track.review(itemId, rating, text): text must be a string');
       return send({ type: 'review', itemId: idOf(itemId), rating, ...(text ? { text: text.slice(0, 10_000) } : {}) });
     },
+    recommendationClick,
     event(type, fields = {}) {
       if (typeof type !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(type)) return warn(`track.event(type): type must be a snake_case name such as "wishlist_add", got ${JSON.stringify(type)}`);
       return send({ ...fields, type });
@@ -215,7 +236,10 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
         return { status: res.status, body };
       },
       userId: () => (t.hasConsent ? t.identity.userId() : undefined),
-      track: (fields) => void t.track(fields),
+      track: (fields) => {
+        if (fields.type === 'click' && fields.itemId !== undefined && fields.recId !== undefined) recommendationClick(fields.itemId, fields.recId, fields.props);
+        else t.track(fields);
+      },
       warn: (m, d) => env.warn(m, d),
     };
   }

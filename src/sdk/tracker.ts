@@ -6,6 +6,7 @@
  * queued when the shopper navigates are sent by the next page; on page exit they go out with a keepalive
  * fetch (same origin) or `navigator.sendBeacon` (cross-origin, key in the query string).
  */
+import { RecAttribution } from './attribution.ts';
 import { Identity } from './identity.ts';
 import type { EventFields, ResolvedOptions, SdkEnvironment, TrackedEvent } from './types.ts';
 
@@ -48,6 +49,7 @@ function errorMessage(text: string, status: number): string {
  */
 export class Tracker {
   readonly identity: Identity;
+  readonly attribution: RecAttribution;
   readonly stats: TrackerStats = { sent: 0, rejected: 0, dropped: 0, retries: 0 };
   private queue: TrackedEvent[] = [];
   private inFlight: TrackedEvent[] | undefined;
@@ -65,6 +67,7 @@ export class Tracker {
     private readonly env: SdkEnvironment,
   ) {
     this.identity = new Identity(env.storage, options.storagePrefix, () => env.randomId(), options.sessionTimeoutMs);
+    this.attribution = new RecAttribution(env.storage, options.storagePrefix + 'recs');
     this.consented = false;
     if (options.consent) this.setConsent(true);
     env.onPageExit(() => this.flushOnExit());
@@ -88,6 +91,7 @@ export class Tracker {
     if (granted === this.consented) return;
     this.consented = granted;
     this.identity.setPersistent(granted);
+    this.attribution.setPersistent(granted);
     if (granted) {
       const stored = this.readStoredQueue();
       if (stored.length > 0) {

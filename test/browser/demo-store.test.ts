@@ -140,8 +140,11 @@ describe.skipIf(!HAS_CHROMIUM)('demo storefront in a real browser', () => {
     expect(has(rows, 'page_view')).toBe(true);
     expect(has(rows, 'impression', (r) => r.rec_id === home.recId)).toBe(true);
     expect(has(rows, 'click', (r) => r.rec_id === home.recId && r.item_id === clicked)).toBe(true);
-    expect(has(rows, 'view', (r) => r.item_id === clicked)).toBe(true);
-    expect(has(rows, 'add_to_cart', (r) => r.item_id === clicked && Number(r.quantity) === 2)).toBe(true);
+    // the recId follows the clicked item through the session: view, cart and purchase are attributed to it
+    expect(has(rows, 'view', (r) => r.item_id === clicked && r.rec_id === home.recId)).toBe(true);
+    expect(has(rows, 'add_to_cart', (r) => r.item_id === clicked && Number(r.quantity) === 2 && r.rec_id === home.recId)).toBe(true);
+    expect(has(rows, 'purchase', (r) => r.item_id === clicked && r.rec_id === home.recId)).toBe(true);
+    expect(has(rows, 'purchase', (r) => r.item_id === second && r.rec_id === null)).toBe(true);
     expect(has(rows, 'add_to_cart', (r) => r.item_id === second)).toBe(true);
     expect(has(rows, 'search', (r) => JSON.parse(r.props ?? '{}').resultCount === resultIds.length)).toBe(true);
     const purchases = rows.filter((r) => r.type === 'purchase');

@@ -36,7 +36,7 @@ describe('GET /cartwise.js', () => {
     runInNewContext(res.body, { window, document, navigator: {}, crypto: globalThis.crypto, console, URL, setTimeout, clearTimeout });
     const cw = window['cartwise'] as { init: unknown; track: Record<string, unknown>; identify: unknown; consent: unknown; mountWidgets: unknown };
     expect(typeof cw.init).toBe('function');
-    expect(Object.keys(cw.track).sort()).toEqual(['addToCart', 'event', 'pageView', 'productView', 'purchase', 'removeFromCart', 'review', 'search']);
+    expect(Object.keys(cw.track).sort()).toEqual(['addToCart', 'event', 'pageView', 'productView', 'purchase', 'recommendationClick', 'removeFromCart', 'review', 'search']);
   });
 
   it('answers 304 to a matching If-None-Match', async () => {
