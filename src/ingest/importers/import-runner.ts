@@ -310,7 +310,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           file.rowsRead++;
           summary.rowsRead++;
           const text = rec.text;
-          if (text.length === 0 || text.trim().length === 0) {
+          if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) {
             file.rowsSkipped++;
             summary.rowsSkipped++;
             summary.skippedByRule['blank line'] = (summary.skippedByRule['blank line'] ?? 0) + 1;

@@ -47,6 +47,9 @@ export function parseInvoiceDate(text: string): number | undefined {
  */
 export function createOnlineRetailMapper(header: readonly string[] | undefined, file = 'online retail file'): RowMapper {
   const c = headerIndex(header, COLUMNS, file);
+  // The lines of one invoice are consecutive and share their InvoiceDate: remember the last one parsed.
+  let lastDateText = '';
+  let lastDateMs: number | undefined;
   return ({ fields }) => {
     if (fields.length < COLUMNS.length) return rejected(`expected ${COLUMNS.length} columns, got ${fields.length}`);
     const invoice = (fields[c.InvoiceNo] ?? '').trim();
@@ -61,8 +64,13 @@ export function createOnlineRetailMapper(header: readonly string[] | undefined, 
     if (quantity === undefined || !Number.isInteger(quantity)) return rejected(`Quantity \`${quantityText}\` is not an integer`);
     const price = num(fields[c.UnitPrice]);
     if (price === undefined) return rejected(`UnitPrice \`${fields[c.UnitPrice] ?? ''}\` is not a number`);
-    const ts = parseInvoiceDate(fields[c.InvoiceDate] ?? '');
-    if (ts === undefined) return rejected(`InvoiceDate \`${fields[c.InvoiceDate] ?? ''}\` is not a date (M/D/YYYY H:MM or YYYY-MM-DD HH:MM:SS)`);
+    const dateText = fields[c.InvoiceDate] ?? '';
+    if (dateText !== lastDateText) {
+      lastDateText = dateText;
+      lastDateMs = parseInvoiceDate(dateText);
+    }
+    const ts = lastDateMs;
+    if (ts === undefined) return rejected(`InvoiceDate \`${dateText}\` is not a date (M/D/YYYY H:MM or YYYY-MM-DD HH:MM:SS)`);
 
     const first = invoice.charCodeAt(0);
     const cancelled = first === 67 || first === 99; // C or c
