@@ -22,6 +22,10 @@ export interface ExpansionOptions {
   prefixWeight?: number;
   /** Also try corrections for known words seen in at most this many documents (0 = unknown words only). */
   rareWordDocs?: number;
+  /** Multiplier of the last word's group (in product queries the last word is usually the product type). */
+  headWeight?: number;
+  /** Multiplier of groups that are bare numbers (`2`, `96`): they match many unrelated products. */
+  numberWeight?: number;
 }
 
 /** word → alternatives (surface words) with weights in (0, 1]. */
@@ -190,7 +194,10 @@ export class QueryExpander {
         corrected.push(`${split[0]} ${split[1]}`);
         changed = true;
       } else {
-        groups.push([...alts].map(([term, weight]) => ({ term, weight })));
+        let scale = 1;
+        if (i === raw.length - 1 && raw.length > 1 && isWord) scale *= options.headWeight ?? 1;
+        if (/^\d+(?:\.\d+)?$/.test(w)) scale *= options.numberWeight ?? 1;
+        groups.push([...alts].map(([term, weight]) => ({ term, weight: weight * scale })));
         corrected.push(best);
         if (best !== w) changed = true;
       }

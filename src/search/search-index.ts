@@ -214,6 +214,16 @@ export class SearchIndex {
     for (let s = 0; s < this.slotIds.length; s++) if (this.alive[s] === 1) yield s;
   }
 
+  /** Distinct term ids of a live slot (empty for a tombstone). */
+  termsOfSlot(slot: number): Int32Array {
+    return this.docTerms[slot] ?? new Int32Array(0);
+  }
+
+  /** The term with this id. */
+  termAt(id: number): string {
+    return this.termStrings[id] as string;
+  }
+
   termId(term: string): number | undefined {
     return this.termIds.get(term);
   }

@@ -58,6 +58,16 @@ export class SearchService {
     this.embedder = options.embedder === 'hashing' ? new HashingEmbedder({ dimensions: 128 }) : options.embedder;
   }
 
+  /**
+   * A service over an index built elsewhere (benchmarks, bulk evaluation): it is used as is and, unless
+   * `syncIntervalMs` is given, not synced with the store's catalogue.
+   */
+  static withIndex(store: Store, index: SearchIndex, options: SearchServiceOptions = {}): SearchService {
+    const s = new SearchService(store, { syncIntervalMs: -1, ...options });
+    s.engine = new SearchEngine(index, { ...options.engine, synonyms: parseSynonyms(options.synonyms ?? []) });
+    return s;
+  }
+
   /** The engine, loading or building the index on first call. */
   ready(): Promise<SearchEngine> {
     if (this.engine) return Promise.resolve(this.engine);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CartwiseError } from '../../core/errors.ts';
 import { parseFilterString, SEARCH_SORTS, type SearchSort } from '../../search/search-engine.ts';
+import { LocalModelEmbedder } from '../../search/local-model-embedder.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { output, withContext, type GlobalFlags } from '../context.ts';
 import { table } from '../format.ts';
@@ -14,6 +15,8 @@ interface SearchFlags extends GlobalFlags {
   rebuild?: boolean;
   autocomplete?: boolean;
   synonym?: string[];
+  hybrid?: boolean;
+  modelDir?: string;
 }
 
 export function registerSearchCommand(program: Command): void {
@@ -27,13 +30,16 @@ export function registerSearchCommand(program: Command): void {
     .option('--page-size <n>', 'results per page (1-100)', '10')
     .option('--user <id>', 'personalise for this user id')
     .option('--synonym <rule...>', 'synonym rule, e.g. "sofa, couch" (repeatable)')
+    .option('--hybrid', 'fuse lexical results with the built-in character n-gram embedder (reciprocal rank fusion)')
+    .option('--model-dir <dir>', 'fuse with a local static sentence-embedding model directory (model.safetensors + tokenizer.json)')
     .option('--autocomplete', 'show autocomplete suggestions for the query instead')
     .option('--rebuild', 'rebuild the search index from the catalogue first')
     .option('--json', 'print one JSON document')
     .action(async (query: string, flags: SearchFlags) =>
       withContext({ ...program.opts(), ...flags }, async (ctx) => {
         if (!(SEARCH_SORTS as readonly string[]).includes(flags.sort)) throw new CartwiseError('INVALID_PARAM', { name: '--sort', reason: `must be one of ${SEARCH_SORTS.join(', ')}` });
-        const service = new SearchService(ctx.store, { log: ctx.log, recordSearches: false, ...(flags.synonym ? { synonyms: flags.synonym } : {}) });
+        const embedder = flags.modelDir ? new LocalModelEmbedder(flags.modelDir) : flags.hybrid ? ('hashing' as const) : undefined;
+        const service = new SearchService(ctx.store, { log: ctx.log, recordSearches: false, ...(flags.synonym ? { synonyms: flags.synonym } : {}), ...(embedder ? { embedder } : {}) });
         if (flags.rebuild) await service.rebuild();
         if (flags.autocomplete) {
           const s = await service.autocomplete(query, 8);

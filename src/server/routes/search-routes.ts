@@ -20,6 +20,11 @@ export function searchServiceOf(ctx: AppContext): SearchService {
   return s;
 }
 
+/** Installs a prebuilt service for a store (benchmarks and tests that index outside the store). */
+export function setSearchService(store: Store, service: SearchService): void {
+  services.set(store, service);
+}
+
 const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const searchQuery = z
