@@ -101,6 +101,22 @@ describe('retry', () => {
     expect(env.calls.map((c) => c.events.map((e) => e.itemId))).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd']]);
   });
 
+  it('new events during a backoff do not bring the retry forward', async () => {
+    const env = fakeEnvironment();
+    env.responses.push(500, 500);
+    const { t } = tracker(env, { retryBaseMs: 4000, flushIntervalMs: 100 });
+    t.track({ type: 'view', itemId: 'a' });
+    await vi.advanceTimersByTimeAsync(100); // fails: retry in 4000 ms
+    expect(env.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(500);
+    t.track({ type: 'view', itemId: 'b' });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(env.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(500); // 4000 ms after the failure
+    expect(env.calls).toHaveLength(2);
+    expect(env.calls[1]!.events.map((e) => e.itemId)).toEqual(['a', 'b']);
+  });
+
   it('caps the delay at retryMaxMs and applies jitter in [0.5, 1)', () => {
     const env = fakeEnvironment();
     const { t } = tracker(env, { retryBaseMs: 1000, retryMaxMs: 10_000 });

@@ -275,8 +275,11 @@ export class Tracker {
     return { kind: 'reject', reason: errorMessage(text, status) + hint };
   }
 
+  /** Arms the flush timer for `ms` from now, never earlier than a pending backoff; `force` replaces a later timer. */
   private schedule(ms: number, force = false): void {
-    const due = this.env.now() + ms;
+    const now = this.env.now();
+    const due = Math.max(now + ms, this.backoffUntilMs);
+    ms = due - now;
     if (this.timer !== undefined) {
       if (!force && this.timerDueMs <= due) return;
       this.env.clearTimer(this.timer);
