@@ -153,6 +153,7 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
       source: options.source ?? 'trained',
       trainedAt: new Date().toISOString(),
       eventsReadAt,
+      ...(Number.isFinite(data.maxTs) ? { lastEventAt: new Date(data.maxTs).toISOString() } : {}),
       users: data.nUsers,
       items: data.nItems,
       interactions: table.length,

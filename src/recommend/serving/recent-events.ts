@@ -20,6 +20,8 @@ export interface RecentEvent {
   itemId: string;
   /** epoch ms */
   ts: number;
+  /** True when the served model was trained on this event; undefined when unknown (judged by time). */
+  known?: boolean;
 }
 
 export interface RecentEventsOptions {

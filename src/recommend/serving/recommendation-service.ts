@@ -34,7 +34,7 @@ import {
   type Strategy,
 } from './request.ts';
 import { RecentEvents, type RecentEvent } from './recent-events.ts';
-import { applyRules, capPerCategory, mmr, type Pool } from './rerank.ts';
+import { applyRules, capPerCategory, fastTopK, mmr, type Pool } from './rerank.ts';
 import { ModelArtifacts, servedModelFromArtifact, type ServedModel, type ServedModelInfo } from './served-model.ts';
 
 export interface RecommendationServiceOptions {
@@ -62,6 +62,8 @@ interface ServingState {
   /** [nItems] scratch score buffers; safe to reuse because scoring never awaits. */
   a: Float64Array;
   b: Float64Array;
+  /** [nItems] scratch indices for top-k */
+  idx: Int32Array;
 }
 
 /** Event types that count as a shopper's interest in an item, and the verb of their explanation. */
@@ -78,15 +80,6 @@ function parse<T>(schema: import('zod').ZodType<T>, input: unknown, what: string
   const r = validate(schema, input, what);
   if (!r.ok) throw new CartwiseError('VALIDATION_FAILED', { reason: `${r.issues[0]?.path} ${r.issues[0]?.message}` }, { issues: r.issues });
   return r.value as T;
-}
-
-function maxFinite(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i] as number);
-    if (v > m && v !== Infinity) m = v;
-  }
-  return m;
 }
 
 /**
@@ -151,7 +144,7 @@ export class RecommendationService {
    */
   swap(model: ServedModel): void {
     const n = model.itemIds.length;
-    this.state = { model, catalogue: new CatalogueView(model.itemIds, this.catalogueItems), a: new Float64Array(n), b: new Float64Array(n) };
+    this.state = { model, catalogue: new CatalogueView(model.itemIds, this.catalogueItems), a: new Float64Array(n), b: new Float64Array(n), idx: new Int32Array(n) };
     this.options.log?.info({ model: model.info.id, algo: model.info.algo, source: model.info.source }, 'serving model');
   }
 
@@ -221,7 +214,7 @@ export class RecommendationService {
     const trained: RecentEvent[] = [];
     for (let p = model.lastIndptr[u] as number; p < (model.lastIndptr[u + 1] as number); p++) {
       const it = model.lastItems[p] as number;
-      trained.push({ type: csrValue(model.purchases, u, it) > 0 ? 'purchase' : 'view', itemId: model.itemIds[it] as string, ts: model.lastTs[p] as number });
+      trained.push({ type: csrValue(model.purchases, u, it) > 0 ? 'purchase' : 'view', itemId: model.itemIds[it] as string, ts: model.lastTs[p] as number, known: true });
     }
     return [...fresh, ...trained].sort((a, b) => b.ts - a.ts);
   }
@@ -259,11 +252,15 @@ export class RecommendationService {
         recent.push({ item: i, weight: 2, verb: 'viewed', recent: true });
       }
     }
+    // The session: the run of latest events with no gap longer than `gap`, newest first. It is scored separately
+    // only when it holds something the model has not seen (new events, or items the request names); otherwise the
+    // trained history already contains it and one scoring pass suffices.
     const gap = this.options.sessionGapMs ?? 30 * 60_000;
+    const knownUntil = u >= 0 ? (Date.parse(model.info.lastEventAt ?? '') || -Infinity) : -Infinity;
+    let scoreSession = recent.length > 0;
     let inSession = true;
     let previousTs = Number.NaN;
     for (const e of events) {
-      // Newest first: the session is the run of events with no gap longer than `gap` before the next one.
       if (inSession && e.ts > 0 && previousTs - e.ts > gap) inSession = false;
       if (e.ts > 0) previousTs = e.ts;
       const i = model.itemIndex.get(e.itemId);
@@ -274,6 +271,7 @@ export class RecommendationService {
       if (inSession && verb && !seenRecent.has(i) && recent.length < maxRecent) {
         seenRecent.add(i);
         recent.push({ item: i, weight: 2, verb, recent: true });
+        if (!(e.known ?? e.ts <= knownUntil)) scoreSession = true;
       }
     }
 
@@ -282,13 +280,22 @@ export class RecommendationService {
     let strategy: Strategy;
     const hasHistory = u >= 0 && model.main.score(u, scores);
     let hasRecent = false;
-    if (recent.length > 0) {
-      hasRecent = model.main.score({ recentItems: Int32Array.from(recent, (r) => r.item) }, state.b);
+    if (scoreSession && recent.length > 0) {
+      const b = state.b;
+      hasRecent = model.main.score({ recentItems: Int32Array.from(recent, (r) => r.item) }, b);
       if (hasRecent && hasHistory) {
-        const ma = maxFinite(scores) || 1;
-        const mb = (maxFinite(state.b) || 1) / (this.options.recentWeight ?? 1);
-        for (let i = 0; i < n; i++) scores[i] = (scores[i] as number) / ma + (state.b[i] as number) / mb;
-      } else if (hasRecent) scores.set(state.b);
+        let ma = 0;
+        let mb = 0;
+        for (let i = 0; i < n; i++) {
+          const x = Math.abs(scores[i] as number);
+          const y = Math.abs(b[i] as number);
+          if (x > ma && x !== Infinity) ma = x;
+          if (y > mb && y !== Infinity) mb = y;
+        }
+        const wa = 1 / (ma || 1);
+        const wb = (this.options.recentWeight ?? 1) / (mb || 1);
+        for (let i = 0; i < n; i++) scores[i] = (scores[i] as number) * wa + (b[i] as number) * wb;
+      } else if (hasRecent) scores.set(b);
     }
     let coldCategory: string | undefined;
     const personal = (hasHistory || hasRecent) && model.info.algo !== 'pop';
@@ -335,7 +342,7 @@ export class RecommendationService {
     const { model, catalogue } = state;
     const rerank = rules.length > 0 || diversity !== undefined;
     const poolSize = rerank ? Math.max(4 * k, 50) : k;
-    const top = topK(scores, poolSize, filter);
+    const top = fastTopK(scores, poolSize, filter, state.idx);
     if (!rerank) return { items: top.items, scores: Float64Array.from(top.scores) };
     let pool: Pool = { items: top.items, scores: Float64Array.from(top.scores) };
     if (rules.length > 0) {

@@ -3,6 +3,7 @@
  * then diversity — maximal marginal relevance (Carbonell & Goldstein, SIGIR 1998) on item similarity, or a cap per
  * category. Pure functions over item indices; the pool is small (a few times k), so these are O(pool · k).
  */
+import { topK, type Recommendations } from '../recommender.ts';
 
 /** A ranked candidate pool: item indices best first and their relevance. */
 export interface Pool {
@@ -102,4 +103,34 @@ export function capPerCategory(pool: Pool, k: number, maxPerCategory: number, ca
     out.push(item);
   }
   return Int32Array.from(out);
+}
+
+/**
+ * Top-k of a dense score vector, identical to {@link topK} (ties: lower index first) but faster on large
+ * catalogues: a threshold is estimated from a strided sample of 2,048 scores, one tight pass collects the indices
+ * at or above it, and the exact top-k runs over those (with the filter). When fewer than k collected items pass the
+ * filter, or the threshold does not thin the catalogue, it falls back to the full scan, so the result never
+ * differs. Costs one branch-light pass over the scores instead of a heap test per item.
+ */
+export function fastTopK(scores: Float64Array, k: number, filter?: (item: number) => boolean, scratch?: Int32Array): Recommendations {
+  const n = scores.length;
+  if (n < 8192 || k <= 0) return topK(scores, k, filter);
+  const m = 2048;
+  const stride = n / m;
+  const sample = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const v = scores[Math.floor(j * stride)] as number;
+    sample[j] = v === v ? v : -Infinity;
+  }
+  sample.sort();
+  // Aim for ~8k + 64 items above the threshold (a margin for filters and sampling error).
+  const want = Math.min(m - 1, Math.ceil(((8 * k + 64) * m) / n));
+  const threshold = sample[m - 1 - want] as number;
+  if (!(threshold > -Infinity)) return topK(scores, k, filter);
+  const buf = scratch && scratch.length >= n ? scratch : new Int32Array(n);
+  let c = 0;
+  for (let i = 0; i < n; i++) if ((scores[i] as number) >= threshold) buf[c++] = i;
+  if (c > n / 4) return topK(scores, k, filter);
+  const top = topK(scores, k, filter, buf.subarray(0, c));
+  return top.items.length >= k ? top : topK(scores, k, filter);
 }

@@ -33,6 +33,8 @@ export interface ServedModelInfo {
   trainedAt: string;
   /** When the training events were read: events received later are not in the model. */
   eventsReadAt?: string;
+  /** Time of the latest training event: a user's events up to it are in the model. */
+  lastEventAt?: string;
   users: number;
   items: number;
   interactions: number;
