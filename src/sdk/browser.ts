@@ -16,6 +16,8 @@ declare global {
   }
 }
 
+// Commands a page queued before this script loaded: `window.cartwise = window.cartwise || []; cartwise.push([…])`.
+const queued: unknown[] = Array.isArray(window.cartwise as unknown) ? (window.cartwise as unknown as unknown[]) : [];
 const cartwise = createCartwise(browserEnvironment());
 window.cartwise = cartwise;
 
@@ -33,3 +35,5 @@ if (script && writeKey) {
   const productUrl = script.dataset['productUrl'];
   cartwise.init({ endpoint, writeKey, consent: script.dataset['consent'] !== 'false', ...(productUrl ? { productUrl } : {}) });
 }
+// replay after the script-tag init, so queued calls see a configured SDK (a queued `init` works too)
+if (queued.length > 0) cartwise.push(...queued);

@@ -91,6 +91,22 @@ describe('track API', () => {
   });
 });
 
+describe('push (async loading)', () => {
+  it('runs queued commands in order and warns about bad ones without stopping', async () => {
+    const env = fakeEnvironment();
+    const cw = createCartwise(env);
+    cw.push(['init', { writeKey: KEY, autoMountWidgets: false }], ['identify', 'carol'], ['track.addToCart', 'sku-9', 2, 3.5], ['track.nope'], 'oops', ['push', []], ['track.pageView']);
+    await cw.flush();
+    const events = env.calls.flatMap((c) => c.events);
+    expect(events.map((e) => [e.type, e.userId])).toEqual([
+      ['identify', 'carol'],
+      ['add_to_cart', 'carol'],
+      ['page_view', 'carol'],
+    ]);
+    expect(env.warnings).toEqual(['cartwise: push(command): unknown command "track.nope"', expect.stringMatching(/a command is an array \[name, \.\.\.args\]/), 'cartwise: push(command): unknown command "push"']);
+  });
+});
+
 describe('recommendation attribution', () => {
   it('carries the recId of a recommendation click to the view, cart and purchase of that item in the session', async () => {
     const storage = new MemoryStorage();

@@ -48,6 +48,12 @@ export interface Cartwise {
   flush(): Promise<void>;
   /** Mounts the `data-cartwise` widgets under `root` (default: the document). */
   mountWidgets(root?: ParentNode): Promise<WidgetResult[]>;
+  /**
+   * Runs queued commands `[name, ...args]`, e.g. `['track.productView', 'sku-1']` or `['identify', 'u1']`: the
+   * async-loading pattern, where the page pushes commands onto a plain array `window.cartwise` before the script
+   * has loaded (the script replays that array and then replaces it by this object, whose `push` runs at once).
+   */
+  push(...commands: unknown[]): number;
   /** The id events are sent under (known or anonymous); undefined before init or without consent. */
   readonly userId: string | undefined;
   readonly stats: TrackerStats | undefined;
@@ -209,6 +215,28 @@ export function createCartwise(env: SdkEnvironment): Cartwise {
       const container = root ?? (typeof document !== 'undefined' ? document : undefined);
       if (!container) return Promise.resolve([]);
       return mountWidgets(container, widgetHost(tracker, options));
+    },
+    push(...commands) {
+      for (const command of commands) {
+        if (!Array.isArray(command) || typeof command[0] !== 'string') {
+          warn(`push(command): a command is an array [name, ...args], e.g. ['track.productView', 'sku-1']; got ${JSON.stringify(command)}`);
+          continue;
+        }
+        const [name, ...args] = command as [string, ...unknown[]];
+        const [head, member] = name.split('.', 2) as [string, string | undefined];
+        const target: Record<string, unknown> | undefined = member === undefined ? (cw as unknown as Record<string, unknown>) : head === 'track' ? (track as unknown as Record<string, unknown>) : undefined;
+        const fn = target && Object.prototype.hasOwnProperty.call(target, member ?? head) ? target[member ?? head] : undefined;
+        if (typeof fn !== 'function' || name === 'push') {
+          warn(`push(command): unknown command "${name}"`);
+          continue;
+        }
+        try {
+          (fn as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (err) {
+          warn(`push(command): "${name}" failed: ${(err as Error)?.message ?? String(err)}`);
+        }
+      }
+      return 0;
     },
     get userId() {
       return tracker?.hasConsent ? tracker.identity.userId() : undefined;

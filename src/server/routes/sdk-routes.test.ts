@@ -36,7 +36,33 @@ describe('GET /cartwise.js', () => {
     runInNewContext(res.body, { window, document, navigator: {}, crypto: globalThis.crypto, console, URL, setTimeout, clearTimeout });
     const cw = window['cartwise'] as { init: unknown; track: Record<string, unknown>; identify: unknown; consent: unknown; mountWidgets: unknown };
     expect(typeof cw.init).toBe('function');
+    expect(typeof cw.push).toBe('function');
     expect(Object.keys(cw.track).sort()).toEqual(['addToCart', 'event', 'pageView', 'productView', 'purchase', 'recommendationClick', 'removeFromCart', 'review', 'search']);
+  });
+
+  it('replays commands queued before it loaded and sends them with the write key', async () => {
+    const res = await t.app.inject({ url: '/cartwise.js' });
+    const sent: { url: string; init: { headers: Record<string, string>; body: string } }[] = [];
+    const window: Record<string, unknown> = {
+      cartwise: [['init', { endpoint: 'https://cw.test', writeKey: WRITE_KEY, autoMountWidgets: false }], ['track.productView', 'm1']],
+      addEventListener: () => undefined,
+      location: { href: 'https://shop.test/p/m1', origin: 'https://shop.test', pathname: '/p/m1', search: '' },
+      fetch: async (url: string, init: { headers: Record<string, string>; body: string }) => {
+        sent.push({ url, init });
+        return { status: 200, text: async () => '{"accepted":1,"rejected":[]}' };
+      },
+      setTimeout,
+      clearTimeout,
+    };
+    const document = { currentScript: null, addEventListener: () => undefined, readyState: 'complete' };
+    runInNewContext(res.body, { window, document, navigator: {}, crypto: globalThis.crypto, console, URL, URLSearchParams });
+    await (window['cartwise'] as { flush(): Promise<void> }).flush();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.url).toBe('https://cw.test/v1/events');
+    expect(sent[0]!.init.headers['authorization']).toBe(`Bearer ${WRITE_KEY}`);
+    const body = JSON.parse(sent[0]!.init.body) as { events: { type: string; itemId: string; userId: string }[] };
+    expect(body.events.map((e) => [e.type, e.itemId])).toEqual([['view', 'm1']]);
+    expect(body.events[0]!.userId).toMatch(/^anon-[0-9a-f-]{36}$/);
   });
 
   it('answers 304 to a matching If-None-Match', async () => {
