@@ -34,7 +34,7 @@ describe('GET /cartwise.js', () => {
     };
     const document = { currentScript: null, addEventListener: (name: string) => listeners.push(name), readyState: 'complete' };
     runInNewContext(res.body, { window, document, navigator: {}, crypto: globalThis.crypto, console, URL, setTimeout, clearTimeout });
-    const cw = window['cartwise'] as { init: unknown; track: Record<string, unknown>; identify: unknown; consent: unknown; mountWidgets: unknown };
+    const cw = window['cartwise'] as { init: unknown; push: unknown; track: Record<string, unknown>; identify: unknown; consent: unknown; mountWidgets: unknown };
     expect(typeof cw.init).toBe('function');
     expect(typeof cw.push).toBe('function');
     expect(Object.keys(cw.track).sort()).toEqual(['addToCart', 'event', 'pageView', 'productView', 'purchase', 'recommendationClick', 'removeFromCart', 'review', 'search']);
