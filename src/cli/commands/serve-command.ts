@@ -14,7 +14,8 @@ export async function serveUntilStopped(config: Config, store: Store): Promise<v
     [
       '',
       `Cartwise is serving at ${server.url}`,
-      `  dashboard  ${server.url}/`,
+      `  dashboard  ${server.url}/   (sign in with the admin key)`,
+      `  demo shop  ${server.url}/demo-store   (a storefront using the SDK: /cartwise.js)`,
       `  API docs   ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
       `  health     ${server.url}/healthz`,
       `  admin key  ${config.adminKey}`,
