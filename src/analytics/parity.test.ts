@@ -42,9 +42,7 @@ describe.skipIf(why !== undefined)('parity with analytics.py on Taobao UserBehav
   });
 
   it.each([
-    ['pv,cart,buy', 1, false],
     ['pv,fav,cart,buy', 6, false],
-    ['pv,buy', 0.5, true],
     ['cart,buy', 72, true],
   ] as const)('funnel %s window %s h (same item %s) equals the reference', async (steps, hours, sameItem) => {
     const ref = runReference(['funnel', '--in', csv, '--steps', steps, '--window-hours', String(hours), ...cols, ...(sameItem ? ['--same-item'] : [])]);
@@ -56,7 +54,6 @@ describe.skipIf(why !== undefined)('parity with analytics.py on Taobao UserBehav
 
   it.each([
     ['day', 'ANY', 'ANY'],
-    ['day', 'ANY', 'buy'],
     ['week', 'ANY', 'buy'],
     ['day', 'cart', 'buy'],
   ] as const)('retention by %s, cohort %s, return %s equals the reference', async (period, cohortType, returnType) => {
