@@ -85,4 +85,12 @@ describe('search routes', () => {
     const after = (await get('/v1/search?q=cordless+drill')).json();
     expect(after.hits[0].id).toBe(lower);
   });
+
+  it('serves the search playground page', async () => {
+    const r = await get('/search/playground', {});
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/text\/html/);
+    expect(r.body).toContain('/v1/search?');
+    expect(r.body).toContain('/v1/autocomplete?q=');
+  });
 });

@@ -3,6 +3,7 @@ import { parseFilterString, SEARCH_SORTS, MAX_QUERY_CHARS } from '../../search/s
 import { SearchService } from '../../search/search-service.ts';
 import type { Store } from '../../store/store.ts';
 import { defineRoutes, type AppContext } from '../route.ts';
+import { SEARCH_PLAYGROUND_HTML } from './search-playground.ts';
 
 /**
  * One search service per store, created on the first search (the index is loaded or built lazily then). It keeps
@@ -96,6 +97,17 @@ export const searchRoutes = defineRoutes([
     async handler(req, _reply, ctx) {
       const q = req.query as z.infer<typeof autocompleteQuery>;
       return searchServiceOf(ctx).autocomplete(q.q, q.limit);
+    },
+  },
+  {
+    method: 'GET',
+    url: '/search/playground',
+    access: 'public',
+    tag: 'Search',
+    summary: 'Search playground page: try queries, facets and autocomplete with your key',
+    produces: 'text/html; charset=utf-8',
+    async handler() {
+      return SEARCH_PLAYGROUND_HTML;
     },
   },
   {
