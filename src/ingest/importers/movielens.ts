@@ -92,7 +92,7 @@ function findFile(dir: string, name: string): string | undefined {
   return undefined;
 }
 
-function part(path: string, encoding: 'utf8' | 'latin1', split: FieldSplit, createMapper: ImportPart['createMapper'], header = false): ImportPart {
+function part(path: string, encoding: 'utf8' | 'latin1' | 'auto', split: FieldSplit, createMapper: ImportPart['createMapper'], header = false): ImportPart {
   return filePart('movielens', path, { syntax: split.kind === 'csv' ? { kind: 'csv' } : { kind: 'line' }, split, header, encoding, createMapper });
 }
 
@@ -113,8 +113,8 @@ export function planMovieLens(path: string, type: string): ImportPart[] {
   if (uData) {
     const uItem = findFile(dir, 'u.item');
     const uUser = findFile(dir, 'u.user');
-    if (uItem) parts.push(part(uItem, 'latin1', { kind: 'separator', separator: '|' }, () => createMl100kItemMapper()));
-    if (uUser) parts.push(part(uUser, 'latin1', { kind: 'separator', separator: '|' }, () => createMovieUserMapper('100k')));
+    if (uItem) parts.push(part(uItem, 'auto', { kind: 'separator', separator: '|' }, () => createMl100kItemMapper()));
+    if (uUser) parts.push(part(uUser, 'auto', { kind: 'separator', separator: '|' }, () => createMovieUserMapper('100k')));
     parts.push(withType(part(uData, 'utf8', { kind: 'separator', separator: '\t' }, () => createRatingMapper(type))));
     return parts;
   }
@@ -122,9 +122,10 @@ export function planMovieLens(path: string, type: string): ImportPart[] {
   if (ratingsDat) {
     const movies = findFile(dir, 'movies.dat');
     const users = findFile(dir, 'users.dat');
-    if (movies) parts.push(part(movies, 'latin1', { kind: 'separator', separator: '::' }, () => createMoviesMapper()));
-    if (users) parts.push(part(users, 'latin1', { kind: 'separator', separator: '::' }, () => createMovieUserMapper('1m')));
-    parts.push(withType(part(ratingsDat, 'latin1', { kind: 'separator', separator: '::' }, () => createRatingMapper(type))));
+    // ml-1m is Latin-1, later `.dat` releases UTF-8: decide from the bytes.
+    if (movies) parts.push(part(movies, 'auto', { kind: 'separator', separator: '::' }, () => createMoviesMapper()));
+    if (users) parts.push(part(users, 'auto', { kind: 'separator', separator: '::' }, () => createMovieUserMapper('1m')));
+    parts.push(withType(part(ratingsDat, 'auto', { kind: 'separator', separator: '::' }, () => createRatingMapper(type))));
     return parts;
   }
   const ratingsCsv = findFile(dir, 'ratings.csv');
@@ -150,8 +151,9 @@ export const movieLensFormat: ImportFormat = {
   summary: 'MovieLens 100K / 1M / latest → rating events, movies as items, user profiles',
   help: `Reads a MovieLens release directory (files plain or .gz):
   ml-100k     u.item, u.user, u.data          (| and tab separated, u.item in Latin-1)
-  ml-1m/10m   movies.dat, users.dat, ratings.dat  (:: separated, Latin-1)
+  ml-1m/10m   movies.dat, users.dat, ratings.dat  (:: separated, Latin-1 or UTF-8)
   ml-latest   movies.csv, ratings.csv          (CSV with header)
+The text encoding of .dat and u.* files is detected (UTF-8 unless the first 256 KiB are not, then Latin-1).
 
 Mapping:
   each rating           → event of --type (default review) with rating, user, item,

@@ -65,6 +65,15 @@ describe('readRecords', () => {
     await expect(collect(p, { syntax: { kind: 'line' } })).rejects.toThrow(/cannot read .*cut\.csv\.gz after line \d+: unexpected end of file/);
   });
 
+  it('detects the encoding with `auto`: UTF-8 when valid, else Latin-1', async () => {
+    const latin = join(dir, 'auto-latin1.txt');
+    writeFileSync(latin, Buffer.from('2|Caf\xe9\n', 'latin1'));
+    const utf = join(dir, 'auto-utf8.txt');
+    writeFileSync(utf, '2|Café\n');
+    expect(await collect(latin, { syntax: { kind: 'line' }, encoding: 'auto' })).toEqual([{ line: 1, text: '2|Café' }]);
+    expect(await collect(utf, { syntax: { kind: 'line' }, encoding: 'auto' })).toEqual([{ line: 1, text: '2|Café' }]);
+  });
+
   it('names the missing file', async () => {
     await expect(collect(join(dir, 'nope.csv'), { syntax: { kind: 'line' } })).rejects.toThrow(/File not found: .*nope\.csv/);
   });

@@ -12,7 +12,8 @@ export type RecordSyntax =
   /** One record per physical line. */
   | { kind: 'line' };
 
-export type TextEncoding = 'utf8' | 'latin1';
+/** `auto`: UTF-8 unless the first chunk read is not valid UTF-8, then Latin-1 (ISO-8859-1). */
+export type TextEncoding = 'utf8' | 'latin1' | 'auto';
 
 /** One record of a file: its 1-based line number (where it starts) and its text without the line break. */
 export interface TextRecord {
@@ -76,7 +77,8 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
   });
   const stream = info.gzip ? file.pipe(createGunzip({ chunkSize: chunkBytes })) : file;
   if (info.gzip) file.on('error', (err) => stream.destroy(err));
-  const decoder = options.encoding === 'latin1' ? undefined : new StringDecoder('utf8');
+  let decoder: StringDecoder | undefined = options.encoding === 'latin1' ? undefined : new StringDecoder('utf8');
+  let sniff = options.encoding === 'auto';
   const csv = options.syntax.kind === 'csv';
   let carry = '';
   let line = 0;
@@ -86,6 +88,10 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
   let first = true;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (sniff) {
+        sniff = false;
+        if (!isValidUtf8Start(chunk)) decoder = undefined;
+      }
       let text = decoder ? decoder.write(chunk) : chunk.toString('latin1');
       if (first) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -136,4 +142,14 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
   // An unterminated quoted field: hand the remainder over as one record; the CSV splitter rejects it.
   if (pending !== undefined) tail.push({ line: pendingLine, text: pending });
   if (tail.length > 0) yield tail;
+}
+
+/** True when `bytes` is valid UTF-8, allowing a multi-byte character cut off at the end. */
+export function isValidUtf8Start(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
