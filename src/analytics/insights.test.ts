@@ -27,7 +27,7 @@ describe('user profile, reviews and paths', () => {
       ev('u', 'purchase', 3, 'i2', { sessionId: 's1', revenue: 20 }), ev('u', 'view', 4, 'i3', { sessionId: 's1' }),
       ev('v', 'purchase', -5000, 'i1', { revenue: 5 }), ev('w', 'purchase', -6000, 'i1', { revenue: 5 }),
       // paths: s2 = view B(i3), view A(i1), search; s3 = search, view A
-      ev('p', 'view', 0, 'i3', { sessionId: 's2' }), ev('p', 'view', 1, 'i1', { sessionId: 's2' }), ev('p', 'search', 2, undefined, { sessionId: 's2', query: 'caps' }),
+      ev('p', 'view', 0, 'i3', { sessionId: 's2', props: { page: '/caps' } }), ev('p', 'view', 1, 'i1', { sessionId: 's2' }), ev('p', 'search', 2, undefined, { sessionId: 's2', query: 'caps' }),
       ev('q', 'search', 0, undefined, { sessionId: 's3', query: 'shoes' }), ev('q', 'view', 1, 'i1', { sessionId: 's3' }),
       // reviews
       ev('r1', 'review', 0, 'i1', { rating: 5, text: 'I love these shoes, excellent quality' }),
@@ -90,6 +90,8 @@ describe('user profile, reviews and paths', () => {
     expect(prev.links).toEqual([{ source: '0:view', target: '-1:search', value: 1 }]);
     const cats = await computePaths(store, { anchor: { type: 'view', category: 'Hats' }, depth: 1, by: 'category', sinceMs: T - MIN, untilMs: T + 10 * MIN });
     expect(cats.links).toEqual([{ source: '0:Hats', target: '1:Shoes > Running', value: 1 }]);
+    const pages = await computePaths(store, { anchor: { type: 'view', category: 'Hats' }, depth: 1, by: 'page', sinceMs: T - MIN, untilMs: T + 10 * MIN });
+    expect(pages.links).toEqual([{ source: '0:/caps', target: '1:(view)', value: 1 }]);
     await expect(computePaths(store, { anchor: { type: 'view' }, depth: 9 })).rejects.toMatchObject({ message: expect.stringContaining('`depth`') });
   });
 });

@@ -1,16 +1,17 @@
 /**
  * Paths: what users do next (or did before) around an anchor event, N steps deep, within a session —
  * Sankey-ready nodes and links. The anchor is the first event in each session matching the filter; labels
- * are event types, item categories (falling back to the type for item-less events) or item ids. Computed in
+ * are event types, item categories (falling back to the type for item-less events), item ids or pages. Computed in
  * the store over sessionised events ({@link sessionizedEventsSql}).
  */
 import { CartwiseError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { assertKnownTypes, checkEventFilter, eventFilterSql, type EventFilter, type TimeRange } from './filters.ts';
 import { DEFAULT_SESSION_GAP_MS, sessionizedEventsSql } from './sessions.ts';
-import { raw, run, sql } from './sql.ts';
+import { dialectOf, raw, run, sql, type Sql } from './sql.ts';
 
-export const PathLabels = { type: 'type', category: 'category', item: 'item' } as const;
+/** Node labels: event type, item category, item id, or page (`props.page`, else `props.url`). */
+export const PathLabels = { type: 'type', category: 'category', item: 'item', page: 'page' } as const;
 export type PathLabel = keyof typeof PathLabels;
 
 export interface PathOptions extends TimeRange {
@@ -54,16 +55,24 @@ export async function computePaths(store: Store, o: PathOptions): Promise<PathRe
   const depth = o.depth ?? 3;
   if (!Number.isInteger(depth) || depth < 1 || depth > 6) throw new CartwiseError('INVALID_PARAM', { name: 'depth', reason: 'must be an integer from 1 to 6' });
   const by = o.by ?? 'type';
-  if (!(by in PathLabels)) throw new CartwiseError('INVALID_PARAM', { name: 'by', reason: 'must be type, category or item' });
+  if (!(by in PathLabels)) throw new CartwiseError('INVALID_PARAM', { name: 'by', reason: 'must be type, category, item or page' });
   const width = o.width ?? 8;
-  const label = by === 'type' ? 's.type' : by === 'item' ? "coalesce(s.item_id, '(' || s.type || ')')" : "coalesce(i.category, '(' || s.type || ')')";
+  const d = dialectOf(store.dialect);
+  const label: Sql =
+    by === 'type'
+      ? raw('s.type')
+      : by === 'item'
+        ? raw("coalesce(s.item_id, '(' || s.type || ')')")
+        : by === 'category'
+          ? raw("coalesce(i.category, '(' || s.type || ')')")
+          : sql`coalesce(${d.jsonText('s.props', 'page')}, ${d.jsonText('s.props', 'url')}, '(' || s.type || ')')`;
   const sign = direction === 'next' ? 1 : -1;
   const se = sessionizedEventsSql(store, { sinceMs: o.sinceMs, untilMs: o.untilMs, gapMs: o.gapMs ?? DEFAULT_SESSION_GAP_MS });
   const anchorCond = eventFilterSql(store, anchor, 's');
   const rows = await run<Record<string, unknown>>(
     store,
     sql`WITH se AS (SELECT x.*, row_number() OVER (PARTITION BY session_key ORDER BY t, id) AS rn FROM (${se}) x),
-      lab AS (SELECT s.session_key, s.rn, ${raw(label)} AS label, ${anchorCond} AS is_anchor FROM se s LEFT JOIN items i ON i.id = s.item_id),
+      lab AS (SELECT s.session_key, s.rn, ${label} AS label, ${anchorCond} AS is_anchor FROM se s LEFT JOIN items i ON i.id = s.item_id),
       anc AS (SELECT session_key, min(rn) AS arn FROM lab WHERE is_anchor GROUP BY session_key),
       st AS (SELECT l.session_key, ${raw(String(sign))} * (l.rn - a.arn) AS pos, l.label FROM lab l JOIN anc a ON a.session_key = l.session_key
              WHERE ${raw(String(sign))} * (l.rn - a.arn) BETWEEN 0 AND ${depth})

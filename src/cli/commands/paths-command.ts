@@ -23,7 +23,7 @@ export function registerPathsCommand(program: Command): void {
     .requiredOption('--anchor <step>', 'anchor event: type or type[filters]')
     .option('--previous', 'paths leading to the anchor instead of after it')
     .option('--depth <n>', 'steps from the anchor (1–6)', '3')
-    .option('--by <label>', 'type | category | item', 'type')
+    .option('--by <label>', 'type | category | item | page', 'type')
     .option('--width <n>', 'labels kept per step (rest → other)', '8')
     .option('--since <date>', 'first day')
     .option('--until <date>', 'end, exclusive')

@@ -191,7 +191,7 @@ export const analyticsRoutes = defineRoutes([
       anchor: z.string().min(1).max(500).describe('anchor event, `type` or `type[filters]`'),
       direction: z.enum(['next', 'previous']).default('next'),
       depth: z.coerce.number().int().min(1).max(6).default(3),
-      by: z.enum(['type', 'category', 'item']).default('type'),
+      by: z.enum(['type', 'category', 'item', 'page']).default('type'),
       width: z.coerce.number().int().min(1).max(50).default(8),
       ...range,
       gap: z.string().max(20).optional(),
