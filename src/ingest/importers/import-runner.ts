@@ -203,7 +203,20 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   let pendingItems: Item[] = [];
   let pendingUsers: User[] = [];
 
+  // When the catalogue (or the profile table) is empty at the start, every item this import describes is new:
+  // ids repeated within the import are already deduplicated, so there is nothing to look up.
+  let catalogueEmpty = true;
+  for await (const first of store.scanItems(1)) {
+    catalogueEmpty = first.length === 0;
+    break;
+  }
+  const profilesEmpty = (await store.query('SELECT id FROM users LIMIT 1')).length === 0;
+
   const writeItems = async (batch: Item[]) => {
+    if (catalogueEmpty) {
+      summary.itemsUpserted += await store.upsertItems(batch);
+      return;
+    }
     const changed: Item[] = [];
     for (let i = 0; i < batch.length; i += ITEM_LOOKUP_CHUNK) {
       const chunk = batch.slice(i, i + ITEM_LOOKUP_CHUNK);
@@ -218,6 +231,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   };
 
   const writeUsers = async (batch: User[]) => {
+    if (profilesEmpty) {
+      summary.usersUpserted += await store.upsertUsers(batch);
+      return;
+    }
     const changed: User[] = [];
     for (let i = 0; i < batch.length; i += ITEM_LOOKUP_CHUNK) {
       const chunk = batch.slice(i, i + ITEM_LOOKUP_CHUNK);
