@@ -122,6 +122,7 @@ describe('funnel (hand-computed cases)', () => {
     await expect(computeFunnel(store, { ...window60, exclusions: [{ filter: { type: 'search' }, fromStep: 2, toStep: 2 }] })).rejects.toMatchObject({
       message: expect.stringContaining('`exclusions[0]`'),
     });
+    await expect(computeFunnel(store, { ...window60, breakdown: { by: 'weather' as 'prop' } })).rejects.toMatchObject({ message: expect.stringContaining('`breakdown`') });
     await expect(computeFunnel(store, { ...window60, segment: 'vips' })).rejects.toMatchObject({ message: expect.stringContaining('unknown segment') });
   });
 });

@@ -113,6 +113,9 @@ export function checkFunnelOptions(o: FunnelOptions): void {
       throw new CartwiseError('INVALID_PARAM', { name: `exclusions[${i}]`, reason: `fromStep/toStep must satisfy 1 ≤ fromStep < toStep ≤ ${o.steps.length}` });
     }
   });
+  if (o.breakdown && !(o.breakdown.by in FunnelBreakdowns)) {
+    throw new CartwiseError('INVALID_PARAM', { name: 'breakdown', reason: `must be one of ${Object.keys(FunnelBreakdowns).join(', ')}` });
+  }
   if (o.breakdown && o.breakdown.by !== 'category' && o.breakdown.by !== 'segment' && o.breakdown.by !== 'first_touch' && !o.breakdown.key) {
     throw new CartwiseError('INVALID_PARAM', { name: 'breakdownKey', reason: `breakdown by ${o.breakdown.by} needs a property name` });
   }
