@@ -18,6 +18,7 @@ interface FunnelFlags extends GlobalFlags, AnalyticsOutputFlags {
   limit: string;
 }
 
+/** Registers `cartwise funnel`: an ordered funnel over the stored events, or with --drop-offs the users who stopped after a step and their next paths. */
 export function registerFunnelCommand(program: Command): void {
   program
     .command('funnel')

@@ -18,6 +18,7 @@ interface KpiFlags extends GlobalFlags, AnalyticsOutputFlags {
 
 const fmt = (k: keyof KpiValues, v: number | null) => (v === null ? '–' : k === 'conversionRate' || k === 'cartAbandonmentRate' ? pct(v) : formatNumber(Math.round(v * 100) / 100));
 
+/** Registers `cartwise kpis`: store KPIs for a period against the previous one, a series, and top items and categories. */
 export function registerKpisCommand(program: Command): void {
   program
     .command('kpis')

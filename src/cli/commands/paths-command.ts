@@ -16,6 +16,7 @@ interface PathFlags extends GlobalFlags, AnalyticsOutputFlags {
   gap: string;
 }
 
+/** Registers `cartwise paths`: Sankey links of what sessions did after (or before) an anchor event. */
 export function registerPathsCommand(program: Command): void {
   program
     .command('paths')

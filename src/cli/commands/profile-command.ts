@@ -3,6 +3,7 @@ import { computeUserProfile } from '../../analytics/profile.ts';
 import { output, withContext, type GlobalFlags } from '../context.ts';
 import { table } from '../format.ts';
 
+/** Registers `cartwise profile USER`: the profile served by `GET /v1/users/:id/profile`. */
 export function registerProfileCommand(program: Command): void {
   program
     .command('profile')

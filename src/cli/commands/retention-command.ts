@@ -18,6 +18,7 @@ interface RetentionFlags extends GlobalFlags, AnalyticsOutputFlags {
   breakdownKey?: string;
 }
 
+/** Registers `cartwise retention`: cohort retention (bounded or unbounded) or, with --revenue, cumulative revenue per cohort user. */
 export function registerRetentionCommand(program: Command): void {
   program
     .command('retention')

@@ -15,6 +15,7 @@ interface ReviewFlags extends GlobalFlags, AnalyticsOutputFlags {
   until?: string;
 }
 
+/** Registers `cartwise reviews`: ratings, rating distribution, sentiment and trend per item or category. */
 export function registerReviewsCommand(program: Command): void {
   program
     .command('reviews')

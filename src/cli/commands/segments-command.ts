@@ -18,6 +18,7 @@ interface SegmentFlags extends GlobalFlags, AnalyticsOutputFlags {
   seed: string;
 }
 
+/** Registers `cartwise segments`: RFM segment sizes and revenue shares, a segment's users, or k-means behaviour clusters. */
 export function registerSegmentsCommand(program: Command): void {
   program
     .command('segments')
