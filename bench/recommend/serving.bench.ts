@@ -8,7 +8,7 @@
  * filters, top-k and explanations.
  *
  *   npx tsx bench/recommend/serving.bench.ts [items=100000] [users=30000] [views=15] [rate=500] [seconds=30]
- *                                            [algo=itemknn] [dir=/tmp/cartwise-serving-bench]
+ *                                            [algo=itemknn] [retrain=1] [dir=/tmp/cartwise-serving-bench]
  *
  * The synthetic store is built once into `dir` and reused by later runs (delete it to rebuild). Items are bulk
  * loaded with SQL into the store's own schema (row-by-row `upsertItems` would take minutes for 100k items); events
@@ -27,6 +27,7 @@ import type { StoredEvent } from '../../src/core/schemas/index.ts';
 import { DAY_MS } from '../../src/core/time.ts';
 import { trainServedModel } from '../../src/recommend/selection/train-model.ts';
 import { RecommendationService } from '../../src/recommend/serving/recommendation-service.ts';
+import { ModelArtifacts } from '../../src/recommend/serving/served-model.ts';
 import { TrainingJobs } from '../../src/recommend/selection/training-jobs.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
@@ -44,6 +45,8 @@ if (process.argv[2] === '--load') {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const rng = createRng(99);
   const lat: number[] = [];
+  /** latency from the moment the request was actually written (excludes the generator's own lateness) */
+  const sendLat: number[] = [];
   let errors = 0;
   let sent = 0;
   const path = () => {
@@ -54,11 +57,14 @@ if (process.argv[2] === '--load') {
   const one = (scheduled: number) =>
     new Promise<void>((resolve) => {
       sent++;
+      const actual = performance.now();
       const req = http.get(path(), { agent, headers: { authorization: `Bearer ${key}` } }, (res) => {
         res.resume();
         res.on('end', () => {
           if (res.statusCode !== 200) errors++;
-          lat.push(performance.now() - scheduled);
+          const now = performance.now();
+          lat.push(now - scheduled);
+          sendLat.push(now - actual);
           resolve();
         });
       });
@@ -91,8 +97,15 @@ if (process.argv[2] === '--load') {
   }
   const wall = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
-  const q = (p: number) => Math.round((lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN) * 100) / 100;
-  process.stdout.write(JSON.stringify({ sent, completed: lat.length, errors, wallS: Math.round(wall * 10) / 10, reqPerS: Math.round(lat.length / wall), p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) }) + '\n');
+  sendLat.sort((a, b) => a - b);
+  const q = (a: number[], p: number) => Math.round((a[Math.min(a.length - 1, Math.floor(p * a.length))] ?? NaN) * 100) / 100;
+  process.stdout.write(
+    JSON.stringify({
+      sent, completed: lat.length, errors, wallS: Math.round(wall * 10) / 10, reqPerS: Math.round(lat.length / wall),
+      p50: q(lat, 0.5), p90: q(lat, 0.9), p99: q(lat, 0.99), p999: q(lat, 0.999), max: q(lat, 1),
+      fromSend: { p50: q(sendLat, 0.5), p99: q(sendLat, 0.99), max: q(sendLat, 1) },
+    }) + '\n',
+  );
   agent.destroy();
   process.exit(0);
 }
@@ -165,8 +178,11 @@ function runLoad(url: string, key: string, loadRate: number, secs: number, concu
 if (!existsSync(dbPath)) await buildStore();
 const store = await DuckDbStore.open(dbPath);
 let t = performance.now();
+const saved = (await store.listArtifacts()).some((a) => a.name === ModelArtifacts.served);
+if (!saved || opt.retrain === '1' || opt.algo) {
 const trained = await trainServedModel(store, { algo, ...(algo === 'itemknn' ? { params: { neighbors: 50 } } : {}) });
 console.log(`trained ${algo} in ${((performance.now() - t) / 1000).toFixed(1)} s (read ${trained.timings.readS} s, fit ${trained.timings.fitS} s, serving aids ${trained.timings.auxS} s): ${trained.model.info.users} users, ${trained.model.info.items} items, ${trained.model.info.interactions} interactions`);
+} else console.log('using the model saved by an earlier run (retrain=1 to train again)');
 t = performance.now();
 const service = await RecommendationService.open(store, { realtime: 'tail' }); // loads the model just saved
 console.log(`service opened (model ${service.modelInfo?.id} loaded from the store, catalogue read) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -194,11 +210,17 @@ const body = (await probe.json()) as { items: unknown[]; strategy: string };
 console.log(`probe: HTTP ${probe.status}, ${body.items.length} items, strategy ${body.strategy}`);
 
 await runLoad(url, 'w'.repeat(20), rate, 5); // warm-up
-t = performance.now();
+// CPU time the server process spends per request (its share of a contended machine bounds what it can serve).
+const cpuPerRequest = (c: NodeJS.CpuUsage, requests: number) => {
+  const d = process.cpuUsage(c);
+  return Math.round(((d.user + d.system) / 1000 / Math.max(requests, 1)) * 1000) / 1000;
+};
+let cpu = process.cpuUsage();
 const fixed = await runLoad(url, 'w'.repeat(20), rate, seconds);
-console.log(`open loop at ${rate} req/s for ${seconds} s:`, JSON.stringify(fixed));
+console.log(`open loop at ${rate} req/s for ${seconds} s:`, JSON.stringify(fixed), `server CPU ${cpuPerRequest(cpu, fixed.completed as number)} ms/request`);
+cpu = process.cpuUsage();
 const capacity = await runLoad(url, 'w'.repeat(20), 0, 10, 32);
-console.log('closed loop, 32 connections, 10 s:', JSON.stringify(capacity));
+console.log('closed loop, 32 connections, 10 s:', JSON.stringify(capacity), `server CPU ${cpuPerRequest(cpu, capacity.completed as number)} ms/request`);
 const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`load average ${load}`);
 clearInterval(poller);

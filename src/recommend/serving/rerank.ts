@@ -105,6 +105,10 @@ export function capPerCategory(pool: Pool, k: number, maxPerCategory: number, ca
   return Int32Array.from(out);
 }
 
+const SAMPLE = 2048;
+/** Reused between calls (the function is synchronous), so a request allocates nothing here. */
+const sampleScratch = new Float64Array(SAMPLE);
+
 /**
  * Top-k of a dense score vector, identical to {@link topK} (ties: lower index first) but faster on large
  * catalogues: a threshold is estimated from a strided sample of 2,048 scores, one tight pass collects the indices
@@ -115,9 +119,9 @@ export function capPerCategory(pool: Pool, k: number, maxPerCategory: number, ca
 export function fastTopK(scores: Float64Array, k: number, filter?: (item: number) => boolean, scratch?: Int32Array): Recommendations {
   const n = scores.length;
   if (n < 8192 || k <= 0) return topK(scores, k, filter);
-  const m = 2048;
+  const m = SAMPLE;
   const stride = n / m;
-  const sample = new Float64Array(m);
+  const sample = sampleScratch;
   for (let j = 0; j < m; j++) {
     const v = scores[Math.floor(j * stride)] as number;
     sample[j] = v === v ? v : -Infinity;
