@@ -8,6 +8,7 @@
  */
 import { CartwiseError } from '../../core/errors.ts';
 import { randomId } from '../../core/ids.ts';
+import type { Item } from '../../core/schemas/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Csr, InteractionData } from '../interactions/interaction-builder.ts';
 import { getFactory } from '../models/index.ts';
@@ -44,6 +45,8 @@ export interface TrainOptions {
   save?: boolean;
   /** Source recorded in the model info (default `trained`). */
   source?: 'trained' | 'fallback';
+  /** Run the computation in a worker thread (default false). */
+  worker?: boolean;
 }
 
 export interface TrainOutcome {
@@ -75,23 +78,56 @@ export function purchaseMatrix(table: EventTable, data: InteractionData): Csr {
   return { rows: data.nUsers, cols: data.nItems, indptr, indices, values: new Float32Array(indices.length).fill(1) };
 }
 
-/**
- * Trains a served model from the store. Throws `UNKNOWN_ALGORITHM`/`INVALID_PARAM` for a bad request,
- * `VALIDATION_FAILED` when the store has no interactions (or selection has nothing to validate on and no
- * candidate succeeds), `ABORTED` when interrupted.
- */
-export async function trainServedModel(store: Store, request: TrainRequest, options: TrainOptions = {}): Promise<TrainOutcome> {
+/** What training reads from the store: the event table and the catalogue (plain data, cloneable to a worker). */
+export interface TrainingInput {
+  table: EventTable;
+  catalogue: Item[];
+  eventsReadAt: string;
+  readS: number;
+}
+
+/** Reads the training input from the store; `VALIDATION_FAILED` when there is nothing to train on. */
+export async function readTrainingInput(store: Store, options: Pick<TrainOptions, 'signal' | 'onProgress'> = {}): Promise<TrainingInput> {
   const { signal, onProgress } = options;
-  const auto = request.algo === 'auto';
-  if (!auto) getFactory(request.algo).create(request.params ?? {}); // validates name and params before any work
-  let t = performance.now();
+  const t = performance.now();
   const eventsReadAt = new Date().toISOString();
   onProgress?.({ phase: 'read events', done: 0, total: 0 });
   const table = await readEventTable(store, { ...(signal ? { signal } : {}), onRows: (n) => onProgress?.({ phase: 'read events', done: n, total: 0 }) });
   const catalogue = await readCatalogue(store, signal);
   if (table.length === 0) throw new CartwiseError('VALIDATION_FAILED', { reason: 'the store holds no item interactions (views, carts, purchases, reviews) to train on' });
-  const readS = secs(t);
+  return { table, catalogue, eventsReadAt, readS: secs(t) };
+}
 
+/**
+ * Trains a served model from the store. Throws `UNKNOWN_ALGORITHM`/`INVALID_PARAM` for a bad request,
+ * `VALIDATION_FAILED` when the store has no interactions (or selection has nothing to validate on and no
+ * candidate succeeds), `ABORTED` when interrupted. With `worker: true` the computation runs in a worker thread
+ * (the event loop stays free for serving); reading and saving stay on the caller's thread.
+ */
+export async function trainServedModel(store: Store, request: TrainRequest, options: TrainOptions = {}): Promise<TrainOutcome> {
+  if (request.algo !== 'auto') getFactory(request.algo).create(request.params ?? {}); // validates name and params before any work
+  const input = await readTrainingInput(store, options);
+  let out: TrainOutcome;
+  if (options.worker) {
+    const { trainInWorker } = await import('./training-worker-client.ts');
+    out = await trainInWorker(input, request, options);
+  } else out = await trainFromInput(input, request, options);
+  const t = performance.now();
+  if (options.save ?? true) {
+    options.onProgress?.({ phase: 'save', done: 0, total: 1 });
+    if (out.leaderboard) await store.saveArtifact(ModelArtifacts.leaderboard, { manifest: { ...out.leaderboard, modelId: out.model.info.id }, buffers: {} });
+    await store.saveArtifact(ModelArtifacts.served, servedModelToArtifact(out.model));
+  }
+  out.timings.saveS = secs(t);
+  return out;
+}
+
+/** The computation of a training run on input already read (no I/O): selection, fits, serving aids. */
+export async function trainFromInput(input: TrainingInput, request: TrainRequest, options: TrainOptions = {}): Promise<TrainOutcome> {
+  const { signal, onProgress } = options;
+  const { table, catalogue, eventsReadAt, readS } = input;
+  const auto = request.algo === 'auto';
+  let t = performance.now();
   let algo = request.algo;
   let params = request.params ?? {};
   let leaderboard: Leaderboard | undefined;
@@ -171,12 +207,5 @@ export async function trainServedModel(store: Store, request: TrainRequest, opti
     purchases,
     ...lastItemsOf(data.seqIndptr, data.seqItems, data.seqTs),
   };
-  t = performance.now();
-  if (options.save ?? true) {
-    onProgress?.({ phase: 'save', done: 0, total: 1 });
-    if (leaderboard) await store.saveArtifact(ModelArtifacts.leaderboard, { manifest: { ...leaderboard, modelId: model.info.id }, buffers: {} });
-    await store.saveArtifact(ModelArtifacts.served, servedModelToArtifact(model));
-  }
-  const saveS = secs(t);
-  return { model, ...(leaderboard ? { leaderboard } : {}), timings: { readS, selectS, fitS, auxS, saveS } };
+  return { model, ...(leaderboard ? { leaderboard } : {}), timings: { readS, selectS, fitS, auxS, saveS: 0 } };
 }

@@ -1,8 +1,9 @@
 /**
  * Background training jobs for the server (`POST /v1/models/train`, start-up training): one job at a time, each
  * with its progress, live leaderboard and outcome; a finished job hands its model to `onModel` (the service's hot
- * swap). Jobs run in the server process and yield to the event loop between chunks of work; a cancelled job saves
- * nothing and leaves the served model in place.
+ * swap). The computation runs in a worker thread (reading events and saving stay on the main thread), so serving
+ * keeps its latency while a model trains; a cancelled job terminates its worker, saves nothing and leaves the served
+ * model in place.
  */
 import { CartwiseError, isCartwiseError } from '../../core/errors.ts';
 import { randomId } from '../../core/ids.ts';
@@ -49,6 +50,8 @@ export interface TrainingJobsOptions {
   log?: Logger;
   /** Finished jobs kept for `GET /v1/models/jobs/:id` (default 20). */
   keep?: number;
+  /** Train in a worker thread so that serving is not slowed by a long fit (default true). */
+  worker?: boolean;
 }
 
 /** Runs and tracks training jobs, one at a time. */
@@ -82,6 +85,7 @@ export class TrainingJobs {
     try {
       const out = await trainServedModel(this.store, job.request, {
         signal,
+        worker: this.options.worker ?? true,
         onProgress: (p) => {
           job.phase = p.phase;
           job.done = p.done;

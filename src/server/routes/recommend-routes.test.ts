@@ -131,7 +131,8 @@ describe('recommendation routes', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/recommendations?userId=uA1&k=2', headers: writer })).statusCode).toBe(200);
     await recs.training.wait(job.id);
     const done = (await app.inject({ method: 'GET', url: `/v1/models/jobs/${job.id}`, headers: admin })).json();
-    expect(done.status).toBe('succeeded');
+    expect(done.error ?? null).toBeNull();
+    expect(done.status).toBe("succeeded");
     expect(done.candidates.length).toBeGreaterThan(1);
     expect(done.model.algo).toBe('sar');
     const after = (await app.inject({ method: 'GET', url: '/v1/models', headers: admin })).json();
@@ -141,5 +142,18 @@ describe('recommendation routes', () => {
     const r = await app.inject({ method: 'GET', url: '/v1/recommendations?userId=uA1&k=2', headers: writer });
     expect(r.json().model.id).toBe(done.model.id);
     expect((await app.inject({ method: 'GET', url: '/v1/models/jobs/job_nope', headers: admin })).statusCode).toBe(404);
+  });
+
+  it('cancels a running job: nothing is saved and the served model stays', async () => {
+    const served = recs.service.modelInfo?.id;
+    const job = (await app.inject({ method: 'POST', url: '/v1/models/train', headers: admin, payload: { algo: 'auto', budget: '1m' } })).json();
+    const cancelled = await app.inject({ method: 'DELETE', url: `/v1/models/jobs/${job.id}`, headers: admin });
+    expect(cancelled.statusCode).toBe(200);
+    const done = await recs.training.wait(job.id);
+    expect(done.status).toBe('cancelled');
+    expect(done.error?.code).toBe('ABORTED');
+    expect(recs.service.modelInfo?.id).toBe(served);
+    const saved = await store.loadArtifact('recommend/model');
+    expect((saved?.manifest.info as { id: string }).id).toBe(served);
   });
 });
