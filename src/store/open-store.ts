@@ -4,7 +4,8 @@ import type { Store } from './store.ts';
 
 /**
  * Opens the store a URL names: `duckdb://PATH` (embedded, the default), `duckdb://:memory:`, or
- * `postgres://…` (scale-out). Adapters load lazily so an embedded install never loads `pg`.
+ * `postgres://…` / `postgresql://…` (scale-out; `?schema=NAME` picks the schema, see docs/guide/postgres.md).
+ * Adapters load lazily so an embedded install never loads `pg`.
  */
 export async function openStore(url: string): Promise<Store> {
   if (url.startsWith('duckdb://')) {
@@ -13,7 +14,9 @@ export async function openStore(url: string): Promise<Store> {
     return DuckDbStore.open(path === ':memory:' ? path : resolve(path));
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new CartwiseError('STORE_URL_UNSUPPORTED', { url: url.replace(/\/\/[^@]*@/, '//***@') }, { reason: 'the PostgreSQL adapter is not built yet' });
+    // Imported here, not at the top: an embedded (DuckDB) install never loads `pg`.
+    const { PostgresStore } = await import('./postgres/postgres-store.ts');
+    return PostgresStore.open(url);
   }
   throw new CartwiseError('STORE_URL_UNSUPPORTED', { url });
 }
