@@ -12,6 +12,30 @@ import { QueryExpander, type ExpansionOptions, type SynonymMap } from './query-e
 import { DEFAULT_RANKING_WEIGHTS, normalizeQueryKey, type ClickModel, type ItemSignals, type RankingWeights, type UserAffinity } from './ranking.ts';
 import { SearchIndex, type ScoredDocs, type StoredDoc } from './search-index.ts';
 import { analyzeWord, normalizeText } from './tokenizer.ts';
+import { topK } from './top-k.ts';
+
+/** Facet values per slot as interned ids (CSR lists for multi-valued ones). */
+interface FacetTable {
+  version: number;
+  categories: string[];
+  brands: string[];
+  /** `key\u0000value` */
+  pairs: string[];
+  pairKey: string[];
+  catOffsets: Int32Array;
+  catList: Int32Array;
+  brand: Int32Array;
+  priceBucket: Int8Array;
+  inStock: Uint8Array;
+  pairOffsets: Int32Array;
+  pairList: Int32Array;
+}
+
+/** Candidate slots and their text scores, parallel arrays. */
+interface Candidates {
+  slots: Int32Array;
+  text: Float64Array;
+}
 
 export const SEARCH_SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'popularity'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -137,6 +161,7 @@ export class SearchEngine {
   private attrKeys: Set<string> | undefined;
   private dictionaryVersion = -1;
   private scratch: ScoredDocs | undefined;
+  private facetCache: FacetTable | undefined;
 
   constructor(
     readonly index: SearchIndex,
@@ -233,6 +258,60 @@ export class SearchEngine {
     return (f.min === undefined || v >= f.min) && (f.max === undefined || v <= f.max);
   }
 
+  /**
+   * Compiles filters into slot predicates over the facet table (interned ids: no string work per document), each
+   * tagged with its field for disjunctive facet counting.
+   */
+  private compileFilters(filters: readonly SearchFilter[]): { field: string; test: (slot: number) => boolean }[] {
+    if (filters.length === 0) return [];
+    const t = this.facetTable();
+    return filters.map((f) => {
+      const field = f.field.startsWith('attrs.') ? f.field.slice(6) : f.field;
+      const viaDoc = (slot: number) => {
+        const d = this.index.docAt(slot);
+        return d !== undefined && this.passes(d, f);
+      };
+      if (!('values' in f)) return { field, test: viaDoc };
+      const want = new Set(f.values.map((v) => v.toLowerCase()));
+      if (f.field === 'brand') {
+        const ids = new Set<number>();
+        t.brands.forEach((b, i) => want.has(b.toLowerCase()) && ids.add(i));
+        return { field, test: (slot: number) => ids.has(t.brand[slot] as number) };
+      }
+      if (f.field === 'inStock') return { field, test: (slot: number) => want.has(t.inStock[slot] === 1 ? 'true' : 'false') };
+      if (f.field === 'category') {
+        const wanted = [...want].map((w) => categoryLevels(w).join(' > '));
+        const ids = new Set<number>();
+        t.categories.forEach((path, i) => {
+          const lower = path.toLowerCase();
+          const last = lower.slice(lower.lastIndexOf('>') + 1).trim();
+          if (wanted.some((w) => lower === w || last === w)) ids.add(i);
+        });
+        return {
+          field,
+          test: (slot: number) => {
+            for (let i = t.catOffsets[slot] as number; i < (t.catOffsets[slot + 1] as number); i++) if (ids.has(t.catList[i] as number)) return true;
+            return false;
+          },
+        };
+      }
+      if (t.pairKey.includes(field)) {
+        const ids = new Set<number>();
+        t.pairs.forEach((p, i) => {
+          if (t.pairKey[i] === field && want.has(p.slice(field.length + 1).toLowerCase())) ids.add(i);
+        });
+        return {
+          field,
+          test: (slot: number) => {
+            for (let i = t.pairOffsets[slot] as number; i < (t.pairOffsets[slot + 1] as number); i++) if (ids.has(t.pairList[i] as number)) return true;
+            return false;
+          },
+        };
+      }
+      return { field, test: viaDoc };
+    });
+  }
+
   /** Runs a search; throws INVALID_PARAM (400) for an empty or oversized query, a bad page or an unknown filter field. */
   search(request: SearchRequest, context: SearchContext = {}): SearchResponse {
     const started = performance.now();
@@ -261,58 +340,61 @@ export class SearchEngine {
     let highlightTerms = new Set<string>();
 
     // Candidate slots with their text score; strict = every query group matched.
-    let candidates: { slot: number; text: number }[] = [];
     let groups = 0;
     let filters = [...requestFilters, ...parsedFilters];
-    const collect = (minMatched: number, fs: SearchFilter[], scored: ScoredDocs): { slot: number; text: number }[] => {
-      const out: { slot: number; text: number }[] = [];
+    const collect = (minMatched: number, fs: SearchFilter[], scored: ScoredDocs): Candidates => {
+      const slots: number[] = [];
+      const tests = this.compileFilters(fs);
       for (const d of scored.touched) {
         if ((scored.matched[d] as number) < minMatched) continue;
-        const doc = this.index.docAt(d);
-        if (!doc || !fs.every((f) => this.passes(doc, f))) continue;
-        out.push({ slot: d, text: scored.scores[d] as number });
+        if (tests.length > 0 && !tests.every((x) => x.test(d))) continue;
+        slots.push(d);
       }
-      return out;
+      const text = new Float64Array(slots.length);
+      for (let i = 0; i < slots.length; i++) text[i] = scored.scores[slots[i] as number] as number;
+      return { slots: Int32Array.from(slots), text };
     };
-    const browse = (fs: SearchFilter[]) => {
-      const out: { slot: number; text: number }[] = [];
+    const browse = (fs: SearchFilter[], keep?: (slot: number) => boolean): Candidates => {
+      const slots: number[] = [];
+      const tests = this.compileFilters(fs);
       for (const s of this.index.liveSlots()) {
-        const doc = this.index.docAt(s);
-        if (doc && fs.every((f) => this.passes(doc, f))) out.push({ slot: s, text: 0 });
+        if (tests.every((x) => x.test(s)) && (!keep || keep(s))) slots.push(s);
       }
-      return out;
+      return { slots: Int32Array.from(slots), text: new Float64Array(slots.length) };
     };
     let scored: ScoredDocs | undefined;
+    let cand: Candidates;
     if (text.trim() === '') {
-      candidates = browse(filters);
+      cand = browse(filters);
     } else {
       const t = this.textScores(text, { prefixLast: request.prefix === true });
       scored = t.scored;
       groups = t.groups;
       highlightTerms = t.highlightTerms;
       if (t.corrected !== undefined) didYouMean = t.corrected;
-      candidates = collect(groups, filters, scored);
-      for (let m = groups - 1; candidates.length === 0 && m >= 1; m--) {
-        candidates = collect(m, filters, scored);
-        if (candidates.length > 0) recovery = 'relaxed';
+      cand = collect(groups, filters, scored);
+      for (let m = groups - 1; cand.slots.length === 0 && m >= 1; m--) {
+        cand = collect(m, filters, scored);
+        if (cand.slots.length > 0) recovery = 'relaxed';
       }
-      if (candidates.length === 0 && parsedFilters.length > 0) {
+      if (cand.slots.length === 0 && parsedFilters.length > 0) {
         filters = [...requestFilters];
-        candidates = collect(1, filters, scored);
-        if (candidates.length > 0) recovery = 'dropped-filters';
+        cand = collect(1, filters, scored);
+        if (cand.slots.length > 0) recovery = 'dropped-filters';
       }
     }
 
     // Category intent: score-weighted categories of the best text matches, plus categories of clicked items.
     const intent = new Map<string, number>();
     if (scored) {
-      const top = [...candidates].sort((a, b) => b.text - a.text).slice(0, 20);
+      const ct = cand.text;
+      const top = topK(cand.slots.length, 20, (a, b) => (ct[a] as number) > (ct[b] as number) || ((ct[a] as number) === (ct[b] as number) && a < b));
       let total = 0;
       for (const c of top) {
-        const cat = this.index.docAt(c.slot)?.category;
+        const cat = this.index.docAt(cand.slots[c] as number)?.category;
         if (!cat) continue;
-        intent.set(cat, (intent.get(cat) ?? 0) + c.text);
-        total += c.text;
+        intent.set(cat, (intent.get(cat) ?? 0) + (ct[c] as number));
+        total += ct[c] as number;
       }
       const clicked = this.clicks.get(normalizeQueryKey(q));
       if (clicked) {
@@ -328,29 +410,38 @@ export class SearchEngine {
     }
 
     let recoveredTrending = false;
-    if (candidates.length === 0) {
+    if (cand.slots.length === 0) {
       // Last resort: trending items (by popularity) that pass the request's own filters.
-      candidates = browse(requestFilters).filter((c) => (this.signals.popularity.get(this.index.idAt(c.slot)) ?? 0) > 0);
-      if (candidates.length === 0) candidates = browse(requestFilters).slice(0, 1000);
-      recoveredTrending = candidates.length > 0;
+      cand = browse(requestFilters, (s) => (this.signals.popularity.get(this.index.idAt(s)) ?? 0) > 0);
+      if (cand.slots.length === 0) {
+        const all = browse(requestFilters);
+        cand = { slots: all.slots.slice(0, 1000), text: all.text.slice(0, 1000) };
+      }
+      recoveredTrending = cand.slots.length > 0;
       recovery = 'trending';
     }
 
     // Final scores.
+    let n = cand.slots.length;
+    let slots = cand.slots;
     let maxText = 0;
-    for (const c of candidates) if (c.text > maxText) maxText = c.text;
+    for (let i = 0; i < n; i++) if ((cand.text[i] as number) > maxText) maxText = cand.text[i] as number;
     const clickRow = this.clicks.get(normalizeQueryKey(q));
     const user = context.user;
-    const ranked = candidates.map((c) => {
-      const doc = this.index.docAt(c.slot) as StoredDoc;
+    const sig = this.signals;
+    const hasSignals = sig.popularity.size + sig.conversion.size + sig.margin.size > 0;
+    let final = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const doc = this.index.docAt(slots[i] as number) as StoredDoc;
       const id = doc.id;
-      let score = maxText > 0 ? c.text / maxText : 0;
-      const p = doc.category ? (intent.get(doc.category) ?? 0) : 0;
-      score *= 1 + w.categoryIntent * p;
-      score += w.popularity * (this.signals.popularity.get(id) ?? 0);
-      score += w.conversion * (this.signals.conversion.get(id) ?? 0);
+      let score = maxText > 0 ? (cand.text[i] as number) / maxText : 0;
+      if (intent.size > 0 && doc.category) score *= 1 + w.categoryIntent * (intent.get(doc.category) ?? 0);
+      if (hasSignals) {
+        score += w.popularity * (sig.popularity.get(id) ?? 0);
+        score += w.conversion * (sig.conversion.get(id) ?? 0);
+        score += w.margin * (sig.margin.get(id) ?? 0);
+      }
       score += w.inStock * (doc.inStock === false ? 0 : 1);
-      score += w.margin * (this.signals.margin.get(id) ?? 0);
       if (clickRow) score += w.clicks * (clickRow.get(id) ?? 0);
       if (user) {
         let a = 0;
@@ -362,57 +453,74 @@ export class SearchEngine {
         score += w.personal * a;
       }
       if (context.recommendationScores) score += w.recommendation * (context.recommendationScores.get(id) ?? 0);
-      return { slot: c.slot, doc, score };
-    });
+      final[i] = score;
+    }
     if (context.vectorRanking && context.vectorRanking.length > 0 && !recoveredTrending) {
       // Reciprocal rank fusion (Cormack et al., SIGIR 2009), k = 60, over the lexical order and the vector order.
-      const lexical = [...ranked].sort((a, b) => b.score - a.score);
+      const f0 = final;
+      const lexical = topK(n, Math.min(n, 1000), (a, b) => (f0[a] as number) > (f0[b] as number) || ((f0[a] as number) === (f0[b] as number) && (slots[a] as number) < (slots[b] as number)));
       const fused = new Map<number, number>();
-      lexical.forEach((r, i) => fused.set(r.slot, 1 / (60 + i + 1)));
+      lexical.forEach((c, i) => fused.set(slots[c] as number, 1 / (60 + i + 1)));
       context.vectorRanking.forEach((id, i) => {
         const slot = this.index.slotOfId(id);
         if (slot === undefined) return;
         const doc = this.index.docAt(slot);
         if (!doc || !filters.every((f) => this.passes(doc, f))) return;
-        if (!fused.has(slot)) ranked.push({ slot, doc, score: 0 });
         fused.set(slot, (fused.get(slot) ?? 0) + 1 / (60 + i + 1));
       });
-      for (const r of ranked) r.score = fused.get(r.slot) ?? 0;
+      slots = Int32Array.from(fused.keys());
+      n = slots.length;
+      final = Float64Array.from(fused.values());
     }
     const sort = request.sort ?? 'relevance';
-    const pop = (r: { doc: StoredDoc }) => this.signals.popularity.get(r.doc.id) ?? 0;
-    ranked.sort((a, b) => {
+    const fs = final;
+    const ss = slots;
+    const docOf = (c: number) => this.index.docAt(ss[c] as number) as StoredDoc;
+    const pop = (c: number) => this.signals.popularity.get(docOf(c).id) ?? 0;
+    const key = (c: number): number => {
       switch (sort) {
         case 'price_asc':
-          return (a.doc.price ?? Infinity) - (b.doc.price ?? Infinity) || b.score - a.score;
+          return -(docOf(c).price ?? Infinity);
         case 'price_desc':
-          return (b.doc.price ?? -Infinity) - (a.doc.price ?? -Infinity) || b.score - a.score;
+          return docOf(c).price ?? -Infinity;
         case 'newest':
-          return (b.doc.createdAt ?? 0) - (a.doc.createdAt ?? 0) || b.score - a.score;
+          return docOf(c).createdAt ?? 0;
         case 'popularity':
-          return pop(b) - pop(a) || b.score - a.score;
+          return pop(c);
         default:
-          return b.score - a.score || a.slot - b.slot;
+          return fs[c] as number;
       }
-    });
+    };
+    const primary = new Float64Array(n);
+    for (let c = 0; c < n; c++) primary[c] = key(c);
+    const better = (a: number, b: number): boolean => {
+      const pa = primary[a] as number;
+      const pb = primary[b] as number;
+      if (pa !== pb) return pa > pb;
+      const fa = fs[a] as number;
+      const fb = fs[b] as number;
+      if (fa !== fb) return fa > fb;
+      return (ss[a] as number) < (ss[b] as number);
+    };
+    const shown = topK(n, page * pageSize, better).slice((page - 1) * pageSize);
 
-    const pageHits = ranked.slice((page - 1) * pageSize, page * pageSize).map((r): SearchHit => {
-      const hit: SearchHit = { id: r.doc.id, title: r.doc.title, score: Math.round(r.score * 1e6) / 1e6 };
-      if (r.doc.price !== undefined) hit.price = r.doc.price;
-      if (r.doc.category !== undefined) hit.category = r.doc.category;
-      if (r.doc.brand !== undefined) hit.brand = r.doc.brand;
-      if (r.doc.inStock !== undefined) hit.inStock = r.doc.inStock;
+    const pageHits = shown.map((c): SearchHit => {
+      const doc = docOf(c);
+      const hit: SearchHit = { id: doc.id, title: doc.title, score: Math.round((fs[c] as number) * 1e6) / 1e6 };
+      if (doc.price !== undefined) hit.price = doc.price;
+      if (doc.category !== undefined) hit.category = doc.category;
+      if (doc.brand !== undefined) hit.brand = doc.brand;
+      if (doc.inStock !== undefined) hit.inStock = doc.inStock;
       if (request.highlight !== false && highlightTerms.size > 0) {
-        hit.highlights = { title: this.highlight(r.doc.title, highlightTerms) };
-        if (r.doc.description) hit.highlights.description = this.highlight(this.snippet(r.doc.description, highlightTerms), highlightTerms);
+        hit.highlights = { title: this.highlight(doc.title, highlightTerms) };
+        if (doc.description) hit.highlights.description = this.highlight(this.snippet(doc.description, highlightTerms), highlightTerms);
       }
       return hit;
     });
-
     const response: SearchResponse = {
       searchId: randomId('s_'),
       query: q,
-      total: ranked.length,
+      total: n,
       page,
       pageSize,
       hits: pageHits,
@@ -426,8 +534,8 @@ export class SearchEngine {
     };
     if (recovery) response.recovery = recovery;
     if (didYouMean !== undefined && didYouMean !== normalizeQueryKey(q)) response.didYouMean = didYouMean;
-    if (request.facets !== false) response.facets = this.facets(scored, groups, candidates.length > 0 ? recovery : undefined, filters, candidates);
-    if (ranked.length > 0 && !recoveredTrending && q.trim() !== '') {
+    if (request.facets !== false) response.facets = this.facets(scored, groups, n > 0 ? recovery : undefined, filters, slots);
+    if (n > 0 && !recoveredTrending && q.trim() !== '') {
       const key = normalizeQueryKey(q);
       this.queryLog.set(key, (this.queryLog.get(key) ?? 0) + 1);
       if (this.queryLog.size > 50_000) this.queryLog.delete(this.queryLog.keys().next().value as string);
@@ -436,85 +544,146 @@ export class SearchEngine {
     return response;
   }
 
+  /** Per-slot facet values as interned ids, rebuilt when the index changes (O(items)). */
+  private facetTable(): FacetTable {
+    if (this.facetCache && this.facetCache.version === this.index.version) return this.facetCache;
+    this.refreshDictionary();
+    const facetKeys = new Set<string>();
+    for (const list of this.dictionary?.values.values() ?? []) for (const x of list) if (x.field !== 'brand') facetKeys.add(x.field);
+    const slots = this.index.slots;
+    const edges = this.options.priceEdges ?? DEFAULT_PRICE_EDGES;
+    const intern = (m: Map<string, number>, list: string[], v: string) => {
+      let id = m.get(v);
+      if (id === undefined) {
+        id = list.length;
+        m.set(v, id);
+        list.push(v);
+      }
+      return id;
+    };
+    const catIds = new Map<string, number>();
+    const brandIds = new Map<string, number>();
+    const pairIds = new Map<string, number>();
+    const t: FacetTable = {
+      version: this.index.version,
+      categories: [],
+      brands: [],
+      pairs: [],
+      catOffsets: new Int32Array(slots + 1),
+      catList: new Int32Array(0),
+      brand: new Int32Array(slots).fill(-1),
+      priceBucket: new Int8Array(slots).fill(-1),
+      inStock: new Uint8Array(slots),
+      pairOffsets: new Int32Array(slots + 1),
+      pairList: new Int32Array(0),
+      pairKey: [],
+    };
+    const cats: number[] = [];
+    const pairs: number[] = [];
+    for (let s = 0; s < slots; s++) {
+      const d = this.index.isAlive(s) ? this.index.docAt(s) : undefined;
+      if (d) {
+        if (d.category) {
+          const lv = categoryLevels(d.category);
+          for (let i = 1; i <= lv.length; i++) cats.push(intern(catIds, t.categories, lv.slice(0, i).join(' > ')));
+        }
+        if (d.brand) t.brand[s] = intern(brandIds, t.brands, d.brand);
+        if (d.price !== undefined) {
+          let b = 0;
+          while (b < edges.length && d.price >= (edges[b] as number)) b++;
+          t.priceBucket[s] = b;
+        }
+        t.inStock[s] = d.inStock === false ? 0 : 1;
+        if (d.attrs) {
+          for (const [k, v] of Object.entries(d.attrs)) {
+            if (!facetKeys.has(k)) continue;
+            const before = t.pairs.length;
+            const id = intern(pairIds, t.pairs, `${k}\u0000${String(v)}`);
+            if (t.pairs.length > before) t.pairKey.push(k);
+            pairs.push(id);
+          }
+        }
+      }
+      t.catOffsets[s + 1] = cats.length;
+      t.pairOffsets[s + 1] = pairs.length;
+    }
+    t.catList = Int32Array.from(cats);
+    t.pairList = Int32Array.from(pairs);
+    this.facetCache = t;
+    return t;
+  }
+
   /**
    * Disjunctive facets: the counts for a field ignore the filters on that same field (so picking one brand still
    * shows the other brands' counts), and honour every other filter.
    */
-  private facets(
-    scored: ScoredDocs | undefined,
-    groups: number,
-    recovery: SearchResponse['recovery'],
-    filters: SearchFilter[],
-    candidates: { slot: number }[],
-  ): NonNullable<SearchResponse['facets']> {
+  private facets(scored: ScoredDocs | undefined, groups: number, recovery: SearchResponse['recovery'], filters: SearchFilter[], candidateSlots: Int32Array): NonNullable<SearchResponse['facets']> {
     const minMatched = recovery === 'relaxed' ? 1 : groups;
-    const pool: number[] = [];
+    let pool: Int32Array | number[];
     if (scored) {
-      for (const d of scored.touched) if ((scored.matched[d] as number) >= minMatched) pool.push(d);
-    } else if (recovery === 'trending' || filters.length === 0) for (const c of candidates) pool.push(c.slot);
-    else for (const s of this.index.liveSlots()) pool.push(s);
+      const p: number[] = [];
+      for (const d of scored.touched) if ((scored.matched[d] as number) >= minMatched) p.push(d);
+      pool = p;
+    } else if (recovery === 'trending' || filters.length === 0) pool = candidateSlots;
+    else pool = [...this.index.liveSlots()];
+    const t = this.facetTable();
     const edges = this.options.priceEdges ?? DEFAULT_PRICE_EDGES;
-    const category = new Map<string, number>();
-    const brand = new Map<string, number>();
-    const inStock = new Map<string, number>();
-    const price = new Array<number>(edges.length + 1).fill(0);
-    const attrs = new Map<string, Map<string, number>>();
-    this.refreshDictionary();
-    const facetKeys = new Set<string>();
-    for (const list of this.dictionary?.values.values() ?? []) for (const x of list) if (x.field !== 'brand') facetKeys.add(x.field);
-    const fieldOf = (f: SearchFilter) => (f.field.startsWith('attrs.') ? f.field.slice(6) : f.field);
+    const catCount = new Int32Array(t.categories.length);
+    const brandCount = new Int32Array(t.brands.length);
+    const pairCount = new Int32Array(t.pairs.length);
+    const priceCount = new Int32Array(edges.length + 1);
+    const stockCount = new Int32Array(2);
+    const tests = this.compileFilters(filters);
     for (const slot of pool) {
-      const d = this.index.docAt(slot);
-      if (!d) continue;
       let failed: string | undefined;
       let failures = 0;
-      for (const f of filters) {
-        if (!this.passes(d, f)) {
-          const field = fieldOf(f);
-          if (failed !== field) failures++;
-          failed = field;
+      if (!this.index.isAlive(slot)) continue;
+      for (const x of tests) {
+        if (!x.test(slot)) {
+          if (failed !== x.field) failures++;
+          failed = x.field;
         }
       }
       if (failures > 1) continue;
-      const ok = (field: string) => failures === 0 || failed === field;
-      if (d.category && ok('category')) {
-        const lv = categoryLevels(d.category);
-        for (let i = 1; i <= lv.length; i++) {
-          const path = lv.slice(0, i).join(' > ');
-          category.set(path, (category.get(path) ?? 0) + 1);
-        }
-      }
-      if (d.brand && ok('brand')) brand.set(d.brand, (brand.get(d.brand) ?? 0) + 1);
-      if (ok('inStock')) {
-        const k = String(d.inStock ?? true);
-        inStock.set(k, (inStock.get(k) ?? 0) + 1);
-      }
-      if (d.price !== undefined && ok('price')) {
-        let b = 0;
-        while (b < edges.length && d.price >= (edges[b] as number)) b++;
-        price[b] = (price[b] as number) + 1;
-      }
-      if (d.attrs) {
-        for (const [k, v] of Object.entries(d.attrs)) {
-          if (!facetKeys.has(k) || !ok(k)) continue;
-          let m = attrs.get(k);
-          if (!m) attrs.set(k, (m = new Map()));
-          const sv = String(v);
-          m.set(sv, (m.get(sv) ?? 0) + 1);
-        }
+      // With one failed filter, the slot counts only towards that filter's own field (disjunctive facets).
+      const all = failures === 0;
+      if (all || failed === 'category') for (let i = t.catOffsets[slot] as number; i < (t.catOffsets[slot + 1] as number); i++) catCount[t.catList[i] as number]!++;
+      const b = t.brand[slot] as number;
+      if (b >= 0 && (all || failed === 'brand')) brandCount[b]!++;
+      if (all || failed === 'inStock') stockCount[t.inStock[slot] as number]!++;
+      const pb = t.priceBucket[slot] as number;
+      if (pb >= 0 && (all || failed === 'price')) priceCount[pb]!++;
+      for (let i = t.pairOffsets[slot] as number; i < (t.pairOffsets[slot + 1] as number); i++) {
+        const id = t.pairList[i] as number;
+        if (all || failed === t.pairKey[id]) pairCount[id]!++;
       }
     }
-    const top = (m: Map<string, number>, n: number): FacetValue[] =>
-      [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([value, count]) => ({ value, count }));
+    const top = (names: readonly string[], counts: Int32Array, n: number, label: (i: number) => string = (i) => names[i] as string): FacetValue[] => {
+      const ids = topK(counts.length, n, (a, b) => (counts[a] as number) > (counts[b] as number) || ((counts[a] as number) === (counts[b] as number) && label(a) < label(b)));
+      return ids.filter((i) => (counts[i] as number) > 0).map((i) => ({ value: label(i), count: counts[i] as number }));
+    };
     const attrFacets: Record<string, FacetValue[]> = {};
-    for (const [k, m] of attrs) attrFacets[k] = top(m, 10);
+    const byKey = new Map<string, number[]>();
+    t.pairKey.forEach((k, i) => {
+      if ((pairCount[i] as number) === 0) return;
+      let l = byKey.get(k);
+      if (!l) byKey.set(k, (l = []));
+      l.push(i);
+    });
+    for (const [k, ids] of byKey) {
+      const value = (i: number) => (t.pairs[i] as string).slice(k.length + 1);
+      attrFacets[k] = ids
+        .sort((a, b) => (pairCount[b] as number) - (pairCount[a] as number) || (value(a) < value(b) ? -1 : 1))
+        .slice(0, 10)
+        .map((i) => ({ value: value(i), count: pairCount[i] as number }));
+    }
     return {
-      category: top(category, 20),
-      brand: top(brand, 20),
-      price: price
+      category: top(t.categories, catCount, 20),
+      brand: top(t.brands, brandCount, 20),
+      price: Array.from(priceCount)
         .map((count, i) => ({ from: i === 0 ? null : (edges[i - 1] as number), to: i === edges.length ? null : (edges[i] as number), count }))
         .filter((b) => b.count > 0),
-      inStock: top(inStock, 2),
+      inStock: top(['false', 'true'], stockCount, 2),
       attrs: attrFacets,
     };
   }

@@ -11,7 +11,7 @@
 import type { Item } from '../core/schemas/index.ts';
 import type { Artifact } from '../store/store.ts';
 import { bytesOf, float32Of, int32Of } from '../store/artifact-codec.ts';
-import { analyze, referenceTokens, words, type AnalyzerOptions } from './tokenizer.ts';
+import { analyze, analyzeWord, referenceTokens, words, type AnalyzerOptions } from './tokenizer.ts';
 
 /** The searchable fields, in their fixed slot order. */
 export const SEARCH_FIELDS = ['title', 'brand', 'category', 'tags', 'attrs', 'description'] as const;
@@ -86,6 +86,7 @@ export interface ScoredDocs {
 }
 
 const BRAND_KEYS = ['brand', 'manufacturer', 'make', 'vendor'];
+const SURFACE_WORD = /^\p{L}+$/u;
 
 /** Finds an item's brand: `attrs.brand` (or manufacturer/make/vendor), case-insensitive key. */
 export function brandOf(item: Pick<Item, 'attrs'>): string | undefined {
@@ -135,6 +136,11 @@ export class SearchIndex {
   /** surface word → number of documents it appeared in (for typo correction, prefixes and did-you-mean) */
   readonly surface = new Map<string, number>();
   private sortedSurface: string[] | undefined;
+  private readonly localRows = new Map<number, number>();
+  private localCounts = new Uint16Array(64 * F);
+  private readonly localSurface = new Set<string>();
+  /** [slots] per-group best scores, all zero between calls */
+  private groupScratch = new Float64Array(0);
   /** bumped on every change; caches keyed on it */
   version = 0;
 
@@ -260,7 +266,8 @@ export class SearchIndex {
         : { scores: new Float64Array(slots), matched: new Uint8Array(slots), touched: new Int32Array(0) };
     const { scores, matched } = out;
     const touched: number[] = [];
-    const group = new Float64Array(slots);
+    if (this.groupScratch.length < slots) this.groupScratch = new Float64Array(Math.max(slots, this.groupScratch.length * 2));
+    const group = this.groupScratch;
     const groupTouched: number[] = [];
     const k1 = this.bm25f.k1;
     const w = SEARCH_FIELDS.map((f) => this.bm25f.fields[f].weight);
@@ -500,14 +507,28 @@ export class SearchIndex {
     this.fieldLen = grow(this.fieldLen, (slot + 1) * F);
 
     const texts = this.fieldTexts(item, brand);
-    // term id → per-field counts for this document
-    const local = new Map<number, Uint16Array>();
+    // term id → row in the per-document count scratch [rows × F]
+    const local = this.localRows;
+    local.clear();
+    const full = this.analyzerKind === 'full';
+    const seen = this.localSurface;
+    seen.clear();
     for (let f = 0; f < F; f++) {
       const field = SEARCH_FIELDS[f] as SearchField;
       if (this.bm25f.fields[field].weight <= 0) continue;
       const text = texts[field];
       if (!text) continue;
-      const terms = this.analyze(text);
+      let terms: string[];
+      if (full) {
+        // One pass of word splitting serves both the terms and the surface vocabulary.
+        const ws = words(text, this.analyzerOptions);
+        terms = [];
+        for (const wd of ws) {
+          const term = analyzeWord(wd, this.analyzerOptions);
+          if (term !== '') terms.push(term);
+          if (field !== 'description' && wd.length >= 2 && SURFACE_WORD.test(wd)) seen.add(wd);
+        }
+      } else terms = referenceTokens(text);
       this.fieldLen[slot * F + f] = terms.length;
       this.sumFieldLen[f] = (this.sumFieldLen[f] as number) + terms.length;
       for (const term of terms) {
@@ -519,17 +540,20 @@ export class SearchIndex {
           this.postings.push({ docs: new Int32Array(2), tf: new Uint16Array(2 * F), n: 0 });
           this.df = grow(this.df, t + 1);
         }
-        let counts = local.get(t);
-        if (!counts) {
-          counts = new Uint16Array(F);
-          local.set(t, counts);
+        let row = local.get(t);
+        if (row === undefined) {
+          row = local.size;
+          local.set(t, row);
+          if ((row + 1) * F > this.localCounts.length) this.localCounts = grow(this.localCounts, (row + 1) * F);
+          this.localCounts.fill(0, row * F, row * F + F);
         }
-        if ((counts[f] as number) < 65535) counts[f] = (counts[f] as number) + 1;
+        const at = row * F + f;
+        if ((this.localCounts[at] as number) < 65535) this.localCounts[at] = (this.localCounts[at] as number) + 1;
       }
     }
     const unique = new Int32Array(local.size);
     let u = 0;
-    for (const [t, counts] of local) {
+    for (const [t, row] of local) {
       unique[u++] = t;
       const p = this.postings[t] as PostingList;
       if (p.n === p.docs.length) {
@@ -537,18 +561,12 @@ export class SearchIndex {
         p.tf = grow(p.tf, p.docs.length * F);
       }
       p.docs[p.n] = slot;
-      p.tf.set(counts, p.n * F);
+      p.tf.set(this.localCounts.subarray(row * F, row * F + F), p.n * F);
       p.n++;
       this.df[t] = (this.df[t] as number) + 1;
     }
     this.docTerms[slot] = unique;
-    if (this.analyzerKind === 'full') {
-      const seen = new Set<string>();
-      for (const text of [texts.title, texts.brand, texts.category, texts.tags, texts.attrs]) {
-        for (const wd of words(text, this.analyzerOptions)) if (/^\p{L}{2,}$/u.test(wd)) seen.add(wd);
-      }
-      for (const wd of seen) this.surface.set(wd, (this.surface.get(wd) ?? 0) + 1);
-    }
+    for (const wd of seen) this.surface.set(wd, (this.surface.get(wd) ?? 0) + 1);
   }
 
   private kill(slot: number): void {
