@@ -178,7 +178,7 @@ async function topRows(store: Store, by: 'item' | 'category', since: number, unt
     add_to_cart: 'carts DESC',
     purchases: 'purchases DESC',
     revenue: 'revenue DESC',
-    view_to_purchase: `CASE WHEN views >= ${Math.max(1, Math.floor(o.minViews ?? 5))} THEN CAST(purchases AS DOUBLE) / views ELSE -1 END DESC, views DESC`,
+    view_to_purchase: `CASE WHEN views >= ${Math.max(1, Math.floor(o.minViews ?? 5))} THEN CAST(purchases AS DOUBLE PRECISION) / views ELSE -1 END DESC, views DESC`,
   }[sortBy];
   const segmentCond = o.segment ? sql` AND e.user_id IN (${segmentUsersSql(store, o.segment)})` : raw('');
   const rows = await run<Record<string, unknown>>(
