@@ -25,7 +25,7 @@ export const easeParamsSchema = z.object({
   lambda: z.number().positive().default(500).describe('L2 regularisation added to the Gram diagonal'),
   maxItems: z.number().int().positive().default(20_000).describe('only the most popular items up to this cap enter the model (memory is 16·n² bytes during the fit)'),
   dropout: z.number().min(0).lt(1).default(0).describe('DLAE (Steck 2020): adds p/(1−p)·G_jj to each diagonal on top of lambda; 0 = plain EASE'),
-  halfLifeDays: z.number().min(0).default(0).describe('score from a time-decayed profile (SAR affinity with this half-life, max-normalised per user) instead of the binary history; 0 = binary, as the paper'),
+  halfLifeDays: z.number().min(0).default(0).describe('score from a time-decayed profile (affinity with this half-life from the user\'s latest event, max-normalised) instead of the binary history; 0 = binary, as the paper'),
   threads: z.number().int().positive().default(2).describe('worker threads for the inverse (used from 512 items on)'),
 });
 export type EaseParams = z.infer<typeof easeParamsSchema>;
@@ -79,7 +79,7 @@ export class EaseRecommender extends BaseRecommender<EaseParams> {
       for (let j = 0; j < n; j++) w[i * n + j] = i === j ? 0 : -(p[o + j] as number) / (p[j * m + j] as number);
     }
     this.weights = w;
-    if (this.params.halfLifeDays > 0) this.history = normalizeRows(affinity(data, this.params.halfLifeDays));
+    if (this.params.halfLifeDays > 0) this.history = normalizeRows(affinity(data, this.params.halfLifeDays, true));
   }
 
   protected scoreProfile(profile: Profile, out: Float64Array): boolean {

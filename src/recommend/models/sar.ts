@@ -98,15 +98,21 @@ export class SarRecommender extends BaseRecommender<SarParams> {
   }
 }
 
-/** Time-decayed affinity: Σ over a user's rows of weight · 2^(−(t₀ − t)/halfLife), t₀ = latest row (no decay at 0). */
-export function affinity(data: InteractionData, halfLifeDays: number): Csr {
+/**
+ * Time-decayed affinity: Σ over a user's rows of weight · 2^(−(t₀ − t)/halfLife), t₀ = the latest training row
+ * (SAR's definition), or with `perUser` the user's own latest row (no underflow for long-inactive users); no decay
+ * at 0.
+ */
+export function affinity(data: InteractionData, halfLifeDays: number, perUser = false): Csr {
   const m = data.matrix;
   const values = new Float32Array(m.indices.length);
   const hl = halfLifeDays * DAY_MS;
   const acc = new Float64Array(data.nItems);
   for (let u = 0; u < data.nUsers; u++) {
-    for (let p = data.seqIndptr[u] as number; p < (data.seqIndptr[u + 1] as number); p++) {
-      const decay = hl > 0 ? Math.pow(2, -(data.maxTs - (data.seqTs[p] as number)) / hl) : 1;
+    const end = data.seqIndptr[u + 1] as number;
+    const t0 = perUser && end > (data.seqIndptr[u] as number) ? (data.seqTs[end - 1] as number) : data.maxTs;
+    for (let p = data.seqIndptr[u] as number; p < end; p++) {
+      const decay = hl > 0 ? Math.pow(2, -(t0 - (data.seqTs[p] as number)) / hl) : 1;
       acc[data.seqItems[p] as number]! += (data.seqWeights[p] as number) * decay;
     }
     for (let p = m.indptr[u] as number; p < (m.indptr[u + 1] as number); p++) {
