@@ -8,7 +8,7 @@
  * filters, top-k and explanations.
  *
  *   npx tsx bench/recommend/serving.bench.ts [items=100000] [users=30000] [views=15] [rate=500] [seconds=30]
- *                                            [algo=itemknn] [retrain=1] [dir=/tmp/cartwise-serving-bench]
+ *                                            [algo=itemknn] [retrain=1] [train=0] [dir=/tmp/cartwise-serving-bench]
  *
  * The synthetic store is built once into `dir` and reused by later runs (delete it to rebuild). Items are bulk
  * loaded with SQL into the store's own schema (row-by-row `upsertItems` would take minutes for 100k items); events
@@ -221,6 +221,16 @@ console.log(`open loop at ${rate} req/s for ${seconds} s:`, JSON.stringify(fixed
 cpu = process.cpuUsage();
 const capacity = await runLoad(url, 'w'.repeat(20), 0, 10, 32);
 console.log('closed loop, 32 connections, 10 s:', JSON.stringify(capacity), `server CPU ${cpuPerRequest(cpu, capacity.completed as number)} ms/request`);
+if (opt.train !== '0') {
+  // Hot swap under load: the same open loop while a training job (worker thread) fits and swaps in a new model.
+  const before = service.modelInfo?.id;
+  cpu = process.cpuUsage();
+  const loadRun = runLoad(url, 'w'.repeat(20), rate, seconds);
+  const job = training.start({ algo: 'itemknn', params: { neighbors: 50 } });
+  const done = await training.wait(job.id);
+  const during = await loadRun;
+  console.log(`open loop at ${rate} req/s for ${seconds} s while training (job ${done.status}, model ${before} → ${service.modelInfo?.id}, job took ${((Date.parse(done.finishedAt ?? '') - Date.parse(done.startedAt)) / 1000).toFixed(1)} s):`, JSON.stringify(during), `server CPU ${cpuPerRequest(cpu, during.completed as number)} ms/request (training's main-thread share included)`);
+}
 const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`load average ${load}`);
 clearInterval(poller);
