@@ -33,3 +33,4 @@ runRecommenderContract(contentFactory, {
 runRecommenderContract(fbtFactory, { params: { minSupport: 1 } });
 runRecommenderContract(recommenderFactories.hybrid, { params: { algos: 'itemknn,sar', weights: '0.6,0.4', 'itemknn.neighbors': 5 } });
 runRecommenderContract(recommenderFactories.hybrid, { params: { algos: 'ease,userknn', normalize: 'rank' } });
+runRecommenderContract(easeFactory, { params: { lambda: 10, dropout: 0.2, halfLifeDays: 1, threads: 1 } });

@@ -88,6 +88,22 @@ describe('EASE', () => {
   });
 });
 
+describe('EASE on worker threads', () => {
+  it('gives the single-threaded scores from 512 items on', async () => {
+    const rows: InteractionRow[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let u = 0; u < 400; u++) for (let k = 0; k < 12; k++) rows.push(r(`u${u}`, `i${Math.floor(next() ** 2 * 600)}`, k));
+    const data = buildFromRows(rows);
+    expect(data.nItems).toBeGreaterThanOrEqual(512);
+    const one = new EaseRecommender({ lambda: 5, maxItems: 20000, threads: 1, dropout: 0, halfLifeDays: 0 });
+    const two = new EaseRecommender({ lambda: 5, maxItems: 20000, threads: 2, dropout: 0, halfLifeDays: 0 });
+    await one.fit(data);
+    await two.fit(data);
+    for (let i = 0; i < one.weights.length; i += 997) expect(Math.abs((one.weights[i] as number) - (two.weights[i] as number))).toBeLessThan(1e-6);
+  });
+});
+
 describe('frequently bought together', () => {
   it('relates items of the same basket and scores a user from the last basket', async () => {
     const rows = [
