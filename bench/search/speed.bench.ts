@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { SearchIndex } from '../../src/search/search-index.ts';
@@ -56,12 +57,14 @@ const service = SearchService.withIndex(store, loaded, { recordSearches: false }
 const engine = await service.ready();
 for (const q of queries.slice(0, 200)) engine.search({ q }); // warm caches and the JIT
 const inproc: number[] = [];
+const cpuSearch0 = process.cpuUsage();
 for (const q of queries.slice(200, 2200)) {
   const s = performance.now();
   engine.search({ q, prefix: true });
   inproc.push(performance.now() - s);
 }
-console.log(`in-process search (2,000 queries, facets + highlighting, prefix on): ${fmt(inproc)}`);
+const cpuSearch = process.cpuUsage(cpuSearch0);
+console.log(`in-process search (2,000 queries, facets + highlighting, prefix on): ${fmt(inproc)}; CPU ${((cpuSearch.user + cpuSearch.system) / 1000 / 2000).toFixed(2)} ms/query`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-search-bench-'));
 const config = loadConfig({ env: {}, flags: { dataDir, adminKey: 'a'.repeat(20), writeKey: 'w'.repeat(20), logLevel: 'silent' }, persistKeys: false });
@@ -69,32 +72,50 @@ setSearchService(store, service);
 const app = await buildApp({ config, store, log: createLogger('silent') }, { logRequests: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
-const total = qps * seconds;
-const latencies: number[] = [];
-let errors = 0;
-const started = performance.now();
-const pending: Promise<void>[] = [];
-for (let i = 0; i < total; i++) {
-  const due = started + (i * 1000) / qps;
-  const wait = due - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  const q = queries[(2200 + i) % queries.length] as string;
+// The load generator runs in a worker thread (its own event loop), so client work does not delay the server's.
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { port, queries, qps, total, concurrency, key } = workerData;
+const latencies = []; const errors = []; const started = performance.now();
+const one = async (q) => {
   const s = performance.now();
-  pending.push(
-    fetch(`http://127.0.0.1:${port}/v1/search?q=${encodeURIComponent(q)}&prefix=true`, { headers: { authorization: `Bearer ${'w'.repeat(20)}` } })
-      .then(async (r) => {
-        await r.arrayBuffer();
-        if (r.status !== 200) errors++;
-        latencies.push(performance.now() - s);
-      })
-      .catch(() => {
-        errors++;
-      }),
-  );
-}
-await Promise.all(pending);
-const elapsed = (performance.now() - started) / 1000;
-console.log(`HTTP loopback ${total.toLocaleString('en-US')} requests at ${qps}/s offered (${(total / elapsed).toFixed(0)}/s achieved), ${errors} errors: ${fmt(latencies)}`);
+  try {
+    const r = await fetch('http://127.0.0.1:' + port + '/v1/search?q=' + encodeURIComponent(q) + '&prefix=true', { headers: { authorization: 'Bearer ' + key } });
+    await r.arrayBuffer();
+    if (r.status !== 200) errors.push('HTTP ' + r.status); else latencies.push(performance.now() - s);
+  } catch (e) { errors.push(String(e && e.cause ? e.cause.code || e.cause.message : e)); }
+};
+(async () => {
+  if (concurrency > 0) {
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => { while (next < total) await one(queries[next++ % queries.length]); }));
+  } else {
+    const pending = [];
+    for (let i = 0; i < total; i++) {
+      const wait = started + (i * 1000) / qps - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(one(queries[i % queries.length]));
+    }
+    await Promise.all(pending);
+  }
+  parentPort.postMessage({ latencies, errors, seconds: (performance.now() - started) / 1000 });
+})();
+`;
+const drive = (opts: { qps: number; total: number; concurrency: number }) =>
+  new Promise<{ latencies: number[]; errors: string[]; seconds: number }>((resolvePromise, reject) => {
+    const w = new Worker(CLIENT, { eval: true, workerData: { port, queries: queries.slice(2200), key: 'w'.repeat(20), ...opts } });
+    w.once('message', (m) => {
+      resolvePromise(m as { latencies: number[]; errors: string[]; seconds: number });
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
+const report = (label: string, r: { latencies: number[]; errors: string[]; seconds: number }, total: number) =>
+  console.log(`${label}: ${total.toLocaleString('en-US')} requests in ${r.seconds.toFixed(1)} s (${(total / r.seconds).toFixed(0)}/s), ${r.errors.length} errors${r.errors.length ? ' (' + [...new Set(r.errors)].slice(0, 3).join(', ') + ')' : ''}: ${r.latencies.length ? fmt(r.latencies) : '–'}`);
+const closed = await drive({ qps: 0, total: 1000, concurrency: 1 });
+report('HTTP loopback, one client in a loop (service time)', closed, 1000);
+const open = await drive({ qps, total: qps * seconds, concurrency: 0 });
+report(`HTTP loopback, open loop at ${qps}/s offered`, open, qps * seconds);
 await app.close();
 await store.close();
 rmSync(dataDir, { recursive: true, force: true });
