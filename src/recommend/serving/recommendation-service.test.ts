@@ -221,6 +221,29 @@ describe('RecommendationService: models', () => {
     expect(all.at(-1)?.model?.id).toBe(retrained.model.info.id);
   });
 
+  it('reloads a model another process saved, and only then', async () => {
+    const s = await RecommendationService.open(store);
+    expect(await s.reloadIfChanged()).toBe(false);
+    await new Promise((r) => setTimeout(r, 1100)); // artifact times have one-second resolution
+    const other = await trainServedModel(store, { algo: 'pop' });
+    expect(await s.reloadIfChanged()).toBe(true);
+    expect(s.modelInfo?.id).toBe(other.model.info.id);
+    expect(await s.reloadIfChanged()).toBe(false);
+  });
+
+  it('re-reads the catalogue only when it changed, and applies new stock at once', async () => {
+    const s = await RecommendationService.open(store);
+    expect(await s.refreshCatalogue()).toBe(false);
+    const before = await s.trending({ k: 1, category: 'Home > Kitchen' });
+    const top = before.items[0]?.id as string;
+    const item = (await store.getItem(top))!;
+    await store.upsertItems([{ ...item, inStock: false }]);
+    expect(await s.refreshCatalogue()).toBe(true);
+    const after = await s.trending({ k: 1, category: 'Home > Kitchen' });
+    expect(after.items[0]?.id).not.toBe(top);
+    await store.upsertItems([item]);
+  });
+
   it('answers from a popularity fallback when no model was trained', async () => {
     const fresh = await openFixtureStore(5);
     try {

@@ -93,6 +93,8 @@ export class RecommendationService {
   private readonly store: Store;
   private readonly options: RecommendationServiceOptions;
   private tail: RecentEvents | undefined;
+  private catalogueSeen = '';
+  private modelSavedAt: string | undefined;
 
   private constructor(store: Store, options: RecommendationServiceOptions) {
     this.store = store;
@@ -132,6 +134,7 @@ export class RecommendationService {
 
   /** Loads the saved model from the store and swaps it in; false when none is saved. */
   async reload(): Promise<boolean> {
+    await this.noteSavedModel();
     const artifact = await this.store.loadArtifact(ModelArtifacts.served);
     if (!artifact) return false;
     this.swap(servedModelFromArtifact(artifact));
@@ -163,16 +166,47 @@ export class RecommendationService {
   }
 
   /** Re-reads the catalogue (prices, stock, categories) into the serving state. */
-  async refreshCatalogue(): Promise<void> {
+  async refreshCatalogue(): Promise<boolean> {
+    const version = await this.catalogueVersion();
+    if (version === this.catalogueSeen) return false;
     await this.loadCatalogue();
     const s = this.state;
     if (s) this.state = { ...s, catalogue: new CatalogueView(s.model.itemIds, this.catalogueItems) };
+    return true;
+  }
+
+  /** A cheap fingerprint of the catalogue (size and latest update): a refresh with no change reads nothing else. */
+  private async catalogueVersion(): Promise<string> {
+    const rows = await this.store.query<{ n: unknown; m: unknown }>('SELECT count(*) AS n, max(updated_at) AS m FROM items');
+    return `${String(rows[0]?.n)}|${String(rows[0]?.m instanceof Date ? rows[0].m.getTime() : rows[0]?.m)}`;
   }
 
   private async loadCatalogue(): Promise<void> {
+    const version = await this.catalogueVersion();
     const items: Item[] = [];
     for await (const batch of this.store.scanItems(10_000)) for (const it of batch) items.push(it);
     this.catalogueItems = items;
+    this.catalogueSeen = version;
+  }
+
+  /**
+   * Swaps in the saved model when another process (`cartwise train`, a training worker of another replica) saved a
+   * different one. Returns whether it did.
+   */
+  async reloadIfChanged(): Promise<boolean> {
+    const saved = (await this.store.listArtifacts()).find((a) => a.name === ModelArtifacts.served);
+    if (!saved || saved.savedAt === this.modelSavedAt) return false;
+    this.modelSavedAt = saved.savedAt;
+    const artifact = await this.store.loadArtifact(ModelArtifacts.served);
+    const id = (artifact?.manifest.info as { id?: string } | undefined)?.id;
+    if (!artifact || id === this.state?.model.info.id) return false;
+    this.swap(servedModelFromArtifact(artifact));
+    return true;
+  }
+
+  /** Remembers the saved model's time after this process saved it (so {@link reloadIfChanged} does not reload it). */
+  async noteSavedModel(): Promise<void> {
+    this.modelSavedAt = (await this.store.listArtifacts()).find((a) => a.name === ModelArtifacts.served)?.savedAt;
   }
 
   /** The server-wide boost/bury rules. */

@@ -1,7 +1,8 @@
 /**
  * Wires recommendations into a long-running server: the service (saved model, or a popularity fallback computed
  * from the store), the training jobs whose models are hot-swapped in, the real-time feed (new events read every
- * second into memory), a periodic refresh of the catalogue (prices, stock) and of the fallback popularity, and — when no trained model is saved yet — one model-selection job in the
+ * second into memory), a periodic check (every minute) for a model saved by another process, for catalogue changes
+ * (prices, stock) and a refresh of the fallback popularity, and — when no trained model is saved yet — one model-selection job in the
  * background at start-up, so a fresh store (e.g. `npm run demo`) ends up with a trained model without a manual step.
  */
 import type { Logger } from '../../core/logger.ts';
@@ -33,12 +34,19 @@ export async function startRecommendations(store: Store, options: StartRecommend
   const log = options.log;
   const pollMs = options.realtimePollMs ?? 1000;
   const service = await RecommendationService.open(store, { ...(log ? { log } : {}), realtime: pollMs > 0 ? 'tail' : 'query' });
-  const training = new TrainingJobs(store, { onModel: (m) => service.swap(m), ...(log ? { log } : {}) });
+  const training = new TrainingJobs(store, {
+    onModel: (m) => {
+      service.swap(m);
+      void service.noteSavedModel().catch(() => undefined);
+    },
+    ...(log ? { log } : {}),
+  });
   if ((options.trainOnStart ?? true) && service.modelInfo?.source !== 'trained' && service.modelInfo !== null) {
     const job = training.start({ algo: 'auto', budgetMs: options.startupBudgetMs ?? 3 * 60_000 });
     log?.info({ job: job.id }, 'no trained recommendation model yet: training one in the background (popularity is served meanwhile)');
   }
   let refreshing = false;
+  let fallbackAt = Date.now();
   const refreshMs = options.refreshMs ?? 60_000;
   const timer =
     refreshMs > 0
@@ -46,8 +54,13 @@ export async function startRecommendations(store: Store, options: StartRecommend
           if (refreshing || training.busy) return;
           refreshing = true;
           void (async () => {
+            await service.reloadIfChanged();
             await service.refreshCatalogue();
-            await service.refreshFallback();
+            // The fallback reads every event: recompute it at most every 10 minutes.
+            if (Date.now() - fallbackAt >= 10 * 60_000) {
+              fallbackAt = Date.now();
+              await service.refreshFallback();
+            }
           })()
             .catch((err: unknown) => log?.warn({ err }, 'recommendation refresh failed'))
             .finally(() => {
