@@ -104,6 +104,8 @@ const ITEM_LOOKUP_CHUNK = 500;
  * for ~125 MB more memory. A Ctrl-C still stops reading at once; only the rows already read are written.
  */
 export const DEFAULT_BATCH_SIZE = 200_000;
+/** A batch is also written once its rows' text reaches this many characters, so long rows (reviews) bound memory. */
+const MAX_BATCH_CHARS = 64 * 1024 * 1024;
 
 function splitter(split: FieldSplit): (text: string) => string[] | undefined {
   switch (split.kind) {
@@ -206,6 +208,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   let pendingEvents: StoredEvent[] = [];
   let pendingItems: Item[] = [];
   let pendingUsers: User[] = [];
+  let pendingChars = 0;
 
   // When the catalogue (or the profile table) is empty at the start, every item this import describes is new:
   // ids repeated within the import are already deduplicated, so there is nothing to look up.
@@ -416,7 +419,11 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             if (e.itemId !== undefined) itemIds.add(e.itemId);
             pendingEvents.push(e);
           }
-          if (pendingEvents.length >= batchSize || pendingItems.length >= batchSize || pendingUsers.length >= batchSize) await flush();
+          pendingChars += text.length;
+          if (pendingEvents.length >= batchSize || pendingItems.length >= batchSize || pendingUsers.length >= batchSize || pendingChars >= MAX_BATCH_CHARS) {
+            pendingChars = 0;
+            await flush();
+          }
         }
         progress(partBytes);
         if (stop) break;
