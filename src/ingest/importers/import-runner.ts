@@ -273,6 +273,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     pendingEvents = [];
     pendingItems = [];
     pendingUsers = [];
+    pendingChars = 0;
     inflight = (async () => {
       if (items.length > 0) await writeItems(items);
       if (users.length > 0) await writeUsers(users);
@@ -421,7 +422,6 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           }
           pendingChars += text.length;
           if (pendingEvents.length >= batchSize || pendingItems.length >= batchSize || pendingUsers.length >= batchSize || pendingChars >= MAX_BATCH_CHARS) {
-            pendingChars = 0;
             await flush();
           }
         }
