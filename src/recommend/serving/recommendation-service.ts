@@ -33,6 +33,7 @@ import {
   type RecommendResponse,
   type Strategy,
 } from './request.ts';
+import type { ImpressionLog, Surface } from './impression-log.ts';
 import { RecentEvents, type RecentEvent } from './recent-events.ts';
 import { applyRules, capPerCategory, fastTopK, mmr, type Pool } from './rerank.ts';
 import { ModelArtifacts, servedModelFromArtifact, type ServedModel, type ServedModelInfo } from './served-model.ts';
@@ -53,6 +54,8 @@ export interface RecommendationServiceOptions {
    * polls every second) plus the model's trained last items. Default `query`.
    */
   realtime?: 'query' | 'tail';
+  /** Stores every served list as an `impression` event (attribution of clicks and purchases by `recId`). */
+  impressions?: ImpressionLog;
 }
 
 /** One consistent serving state: swapped as a whole. */
@@ -222,6 +225,12 @@ export class RecommendationService {
     return rules;
   }
 
+  /** Records a response as an impression (when impressions are logged) and returns it. */
+  private shown(response: RecommendResponse, surface: Surface, who: { userId?: string; sessionId?: string; itemId?: string }): RecommendResponse {
+    this.options.impressions?.record(response, surface, who);
+    return response;
+  }
+
   private modelRef(state: ServingState | undefined): RecommendResponse['model'] {
     if (!state) return null;
     const i = state.model.info;
@@ -365,7 +374,7 @@ export class RecommendationService {
     const ranked = this.rank(state, scores, req.k, filter, rules, req.diversity);
     const profile = [...recent, ...history.sort((x, y) => y.weight - x.weight).slice(0, 50)];
     const items = ranked.items.length > 0 ? this.present(state, ranked, req.explain ? (i) => this.explain(state, i, profile, personal) : undefined) : [];
-    return { ...base, strategy, model: this.modelRef(state), items };
+    return this.shown({ ...base, strategy, model: this.modelRef(state), items }, 'recommendations', { ...(req.userId ? { userId: req.userId } : {}), ...(req.context?.sessionId ? { sessionId: req.context.sessionId } : {}) });
   }
 
   /**
@@ -536,7 +545,7 @@ export class RecommendationService {
       add(fill, category ? { type: 'popular_in_category', text: `popular in ${categoryAt(category).split(' > ').pop()}` } : { type: 'trending', text: 'trending now' });
     }
     const ranked: Pool = { items: Int32Array.from(items), scores: Float64Array.from(scores) };
-    return { recId, strategy, model: this.modelRef(state), items: this.present(state, ranked, (x) => why[items.indexOf(x)] as Explanation) };
+    return this.shown({ recId, strategy, model: this.modelRef(state), items: this.present(state, ranked, (x) => why[items.indexOf(x)] as Explanation) }, 'similar', { itemId });
   }
 
   /**
@@ -572,7 +581,7 @@ export class RecommendationService {
       strategy = 'similar';
       e = { type: 'similar', text: `often viewed with "${title}"`, itemId };
     }
-    return { recId, strategy, model: this.modelRef(state), items: this.present(state, { items: top.items, scores: Float64Array.from(top.scores) }, () => e) };
+    return this.shown({ recId, strategy, model: this.modelRef(state), items: this.present(state, { items: top.items, scores: Float64Array.from(top.scores) }, () => e) }, 'bought_together', { itemId });
   }
 
   /** Trending items (`GET /v1/trending`), within a category path prefix when given. */
@@ -590,11 +599,12 @@ export class RecommendationService {
     }
     const top = topK(state.model.trending.popularity, req.k, (i) => !exclude.has(i) && (!filter || filter(i)));
     const e: Explanation = category ? { type: 'popular_in_category', text: `popular in ${categoryAt(category).split(' > ').pop()}` } : { type: 'trending', text: 'trending now' };
-    return {
+    const response: RecommendResponse = {
       recId,
       strategy: category ? 'popular_in_category' : 'popular',
       model: this.modelRef(state),
       items: this.present(state, { items: top.items, scores: Float64Array.from(top.scores) }, () => e),
     };
+    return this.shown(response, 'trending', {});
   }
 }

@@ -8,6 +8,7 @@
 import type { Logger } from '../../core/logger.ts';
 import type { Store } from '../../store/store.ts';
 import { TrainingJobs } from '../selection/training-jobs.ts';
+import { ImpressionLog } from './impression-log.ts';
 import { RecommendationService } from './recommendation-service.ts';
 
 export interface StartRecommendationsOptions {
@@ -20,12 +21,14 @@ export interface StartRecommendationsOptions {
   refreshMs?: number;
   /** How often new events are read into the real-time buffers; 0 reads them per request from the store (default 1 s). */
   realtimePollMs?: number;
+  /** Store every served list as an `impression` event, flushed every 2 s (default true). */
+  logImpressions?: boolean;
 }
 
 export interface Recommendations {
   service: RecommendationService;
   training: TrainingJobs;
-  /** Stops the refresh timer and cancels a running job. */
+  /** Stops the timers, flushes impressions and cancels a running job. */
   close(): Promise<void>;
 }
 
@@ -33,7 +36,9 @@ export interface Recommendations {
 export async function startRecommendations(store: Store, options: StartRecommendationsOptions = {}): Promise<Recommendations> {
   const log = options.log;
   const pollMs = options.realtimePollMs ?? 1000;
-  const service = await RecommendationService.open(store, { ...(log ? { log } : {}), realtime: pollMs > 0 ? 'tail' : 'query' });
+  const impressions = (options.logImpressions ?? true) ? new ImpressionLog(store, log ? { log } : {}) : undefined;
+  impressions?.start();
+  const service = await RecommendationService.open(store, { ...(log ? { log } : {}), realtime: pollMs > 0 ? 'tail' : 'query', ...(impressions ? { impressions } : {}) });
   const training = new TrainingJobs(store, {
     onModel: (m) => {
       service.swap(m);
@@ -77,6 +82,7 @@ export async function startRecommendations(store: Store, options: StartRecommend
     async close() {
       if (timer) clearInterval(timer);
       if (poller) clearInterval(poller);
+      await impressions?.close();
       await training.close();
     },
   };

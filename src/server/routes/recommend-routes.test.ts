@@ -58,6 +58,21 @@ describe('recommendation routes', () => {
     expect(after.items[0].explanation.text).toBe('because you viewed "Running thing 3"');
   });
 
+  it('stores each served list as an impression event carrying its recId', async () => {
+    const r = (await app.inject({ method: 'GET', url: '/v1/recommendations?userId=uA3&k=3', headers: writer })).json();
+    await recs.close(); // flushes the buffered impressions (the test server does not need its timers)
+    const events = await store.userEvents('uA3', 5);
+    const imp = events.find((e) => e.type === 'impression' && e.recId === r.recId);
+    expect(imp?.id).toBe(r.recId);
+    expect(imp?.props).toMatchObject({ surface: 'recommendations', strategy: 'personalized', items: r.items.map((x: { id: string }) => x.id).join(','), count: 3 });
+    // A click attributed to that list is an ordinary event with the recId.
+    const click = await app.inject({ method: 'POST', url: '/v1/events', headers: writer, payload: [{ type: 'click', userId: 'uA3', itemId: r.items[0].id, recId: r.recId, ts: Date.now() }] });
+    expect(click.statusCode).toBe(200);
+    // Impressions name no item: the next recommendations are unaffected by them.
+    const again = (await app.inject({ method: 'GET', url: '/v1/recommendations?userId=uA3&k=3&excludeViewed=false', headers: writer })).json();
+    expect(again.items.length).toBe(3);
+  });
+
   it('reads filters and context from the query string', async () => {
     const r = await app.inject({ method: 'GET', url: '/v1/recommendations?userId=nobody&k=4&category=Sports&priceMax=53&exclude=b0', headers: writer });
     expect(r.statusCode).toBe(200);
