@@ -8,7 +8,7 @@
  * filters, top-k and explanations.
  *
  *   npx tsx bench/recommend/serving.bench.ts [items=100000] [users=30000] [views=15] [rate=500] [seconds=30]
- *                                            [algo=itemknn] [retrain=1] [train=0] [dir=/tmp/cartwise-serving-bench]
+ *                                            [algo=itemknn] [retrain=1] [train=0] [impressions=0] [dir=/tmp/cartwise-serving-bench]
  *
  * The synthetic store is built once into `dir` and reused by later runs (delete it to rebuild). Items are bulk
  * loaded with SQL into the store's own schema (row-by-row `upsertItems` would take minutes for 100k items); events
@@ -27,6 +27,7 @@ import type { StoredEvent } from '../../src/core/schemas/index.ts';
 import { DAY_MS } from '../../src/core/time.ts';
 import { trainServedModel } from '../../src/recommend/selection/train-model.ts';
 import { RecommendationService } from '../../src/recommend/serving/recommendation-service.ts';
+import { ImpressionLog } from '../../src/recommend/serving/impression-log.ts';
 import { ModelArtifacts } from '../../src/recommend/serving/served-model.ts';
 import { TrainingJobs } from '../../src/recommend/selection/training-jobs.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -184,7 +185,10 @@ const trained = await trainServedModel(store, { algo, ...(algo === 'itemknn' ? {
 console.log(`trained ${algo} in ${((performance.now() - t) / 1000).toFixed(1)} s (read ${trained.timings.readS} s, fit ${trained.timings.fitS} s, serving aids ${trained.timings.auxS} s): ${trained.model.info.users} users, ${trained.model.info.items} items, ${trained.model.info.interactions} interactions`);
 } else console.log('using the model saved by an earlier run (retrain=1 to train again)');
 t = performance.now();
-const service = await RecommendationService.open(store, { realtime: 'tail' }); // loads the model just saved
+// As the server runs it: the in-memory real-time feed and impression logging (impressions=0 to leave it out).
+const impressions = opt.impressions === '0' ? undefined : new ImpressionLog(store);
+impressions?.start();
+const service = await RecommendationService.open(store, { realtime: 'tail', ...(impressions ? { impressions } : {}) }); // loads the model just saved
 console.log(`service opened (model ${service.modelInfo?.id} loaded from the store, catalogue read) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const poller = setInterval(() => void service.pollRecent(), 1000); // as the server does
 
@@ -234,6 +238,8 @@ if (opt.train !== '0') {
 const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`load average ${load}`);
 clearInterval(poller);
+await impressions?.close();
+console.log(`impressions stored: ${(await store.query<{ n: unknown }>("SELECT count(*) AS n FROM events WHERE type = 'impression'"))[0]?.n}`);
 await app.close();
 await store.close();
 process.exit(0);
