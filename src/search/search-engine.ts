@@ -198,7 +198,10 @@ export class SearchEngine {
     const g = expanded.groups.length;
     const p = this.weights.coordPower;
     if (g > 1 && p > 0) {
-      for (const d of scored.touched) scored.scores[d] = (scored.scores[d] as number) * Math.pow((scored.matched[d] as number) / g, p);
+      // coord^p for 0..g matched groups, computed once (g ≤ 255).
+      const factor = new Float64Array(g + 1);
+      for (let m = 0; m <= g; m++) factor[m] = Math.pow(m / g, p);
+      for (const d of scored.touched) scored.scores[d] = (scored.scores[d] as number) * (factor[scored.matched[d] as number] as number);
     }
     const highlightTerms = new Set<string>();
     for (const w of expanded.highlightWords) highlightTerms.add(analyzeWord(w, this.index.analyzerOptions));
@@ -390,8 +393,9 @@ export class SearchEngine {
       const ct = cand.text;
       const top = topK(cand.slots.length, 20, (a, b) => (ct[a] as number) > (ct[b] as number) || ((ct[a] as number) === (ct[b] as number) && a < b));
       let total = 0;
+      const pathOf = (c: string | undefined) => (c ? categoryLevels(c).join(' > ') : '');
       for (const c of top) {
-        const cat = this.index.docAt(cand.slots[c] as number)?.category;
+        const cat = pathOf(this.index.docAt(cand.slots[c] as number)?.category);
         if (!cat) continue;
         intent.set(cat, (intent.get(cat) ?? 0) + (ct[c] as number));
         total += ct[c] as number;
@@ -400,7 +404,7 @@ export class SearchEngine {
       if (clicked) {
         for (const [id, v] of clicked) {
           const slot = this.index.slotOfId(id);
-          const cat = slot === undefined ? undefined : this.index.docAt(slot)?.category;
+          const cat = slot === undefined ? '' : pathOf(this.index.docAt(slot)?.category);
           if (!cat) continue;
           intent.set(cat, (intent.get(cat) ?? 0) + v * (total || 1));
           total += v * (total || 1);
@@ -431,17 +435,36 @@ export class SearchEngine {
     const sig = this.signals;
     const hasSignals = sig.popularity.size + sig.conversion.size + sig.margin.size > 0;
     let final = new Float64Array(n);
+    // Category intent by the facet table's id of each full category path: an array lookup per candidate.
+    const table = this.facetTable();
+    let intentById: Float64Array | undefined;
+    if (intent.size > 0) {
+      intentById = new Float64Array(table.categories.length);
+      table.categories.forEach((path, i) => {
+        const v = intent.get(path);
+        if (v !== undefined) intentById![i] = v;
+      });
+    }
+    const needDoc = hasSignals || clickRow !== undefined || user !== undefined || context.recommendationScores !== undefined;
     for (let i = 0; i < n; i++) {
-      const doc = this.index.docAt(slots[i] as number) as StoredDoc;
-      const id = doc.id;
+      const slot = slots[i] as number;
       let score = maxText > 0 ? (cand.text[i] as number) / maxText : 0;
-      if (intent.size > 0 && doc.category) score *= 1 + w.categoryIntent * (intent.get(doc.category) ?? 0);
+      if (intentById) {
+        const end = table.catOffsets[slot + 1] as number;
+        if (end > (table.catOffsets[slot] as number)) score *= 1 + w.categoryIntent * (intentById[table.catList[end - 1] as number] as number);
+      }
+      score += w.inStock * (table.inStock[slot] as number);
+      if (!needDoc) {
+        final[i] = score;
+        continue;
+      }
+      const doc = this.index.docAt(slot) as StoredDoc;
+      const id = doc.id;
       if (hasSignals) {
         score += w.popularity * (sig.popularity.get(id) ?? 0);
         score += w.conversion * (sig.conversion.get(id) ?? 0);
         score += w.margin * (sig.margin.get(id) ?? 0);
       }
-      score += w.inStock * (doc.inStock === false ? 0 : 1);
       if (clickRow) score += w.clicks * (clickRow.get(id) ?? 0);
       if (user) {
         let a = 0;
