@@ -84,12 +84,12 @@ export async function readCatalogue(store: Store, signal?: AbortSignal): Promise
  * builder; catalogue items nobody interacted with get indices after the others so that content similarity and
  * filters can reach them.
  */
-export function buildEventData(table: EventTable, options: InteractionOptions = {}, rows?: ArrayLike<number>): InteractionData {
+export function buildEventData(table: InteractionTable & { sessions?: readonly (string | null)[] }, options: InteractionOptions = {}, rows?: ArrayLike<number>): InteractionData {
   const b = new InteractionBuilder(options);
   const n = rows ? rows.length : table.length;
   for (let k = 0; k < n; k++) {
     const r = rows ? (rows[k] as number) : k;
-    b.add({ user: table.users[r] as string, item: table.items[r] as string, ts: table.ts[r] as number, weight: table.weights[r] as number, session: table.sessions[r] ?? null });
+    b.add({ user: table.users[r] as string, item: table.items[r] as string, ts: table.ts[r] as number, weight: table.weights[r] as number, session: table.sessions?.[r] ?? null });
   }
   return b.build();
 }

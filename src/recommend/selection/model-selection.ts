@@ -15,6 +15,7 @@ import { createRng } from '../../core/random.ts';
 import { subsetTable, splitInteractions } from '../eval/split.ts';
 import { buildTargets, scoreModel } from '../eval/evaluator.ts';
 import { rankingMetrics } from '../eval/metrics.ts';
+import type { InteractionTable } from '../interactions/csv-rows.ts';
 import type { InteractionData, InteractionOptions } from '../interactions/interaction-builder.ts';
 import { getFactory } from '../models/index.ts';
 import type { FitProgress, Recommender } from '../recommender.ts';
@@ -123,11 +124,12 @@ function rankEntries(entries: LeaderboardEntry[]): LeaderboardEntry[] {
 }
 
 /**
- * Runs model selection on an event table and returns the leaderboard (the caller fits the winner on all data).
+ * Runs model selection on an interaction table (the store's event table, or rows read from a CSV file, e.g. for
+ * `cartwise evaluate --algo auto`) and returns the leaderboard (the caller fits the winner on all data).
  * Throws `ABORTED` when `signal` fires, `INVALID_PARAM` for a bad metric or fraction, `UNKNOWN_ALGORITHM` for
  * an unknown name, and `VALIDATION_FAILED` when the split leaves nothing to validate on.
  */
-export async function selectModel(table: EventTable, options: SelectionOptions = {}): Promise<Leaderboard> {
+export async function selectModel(table: InteractionTable & Partial<Pick<EventTable, 'sessions'>>, options: SelectionOptions = {}): Promise<Leaderboard> {
   const started = Date.now();
   const metric = parseSelectionMetric(options.metric ?? 'ndcg@10');
   const budgetMs = options.budgetMs ?? 10 * 60_000;
