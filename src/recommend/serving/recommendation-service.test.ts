@@ -157,6 +157,19 @@ describe('RecommendationService: cold start and real time', () => {
     expect(group(stranger)).toEqual(new Set(['b']));
   });
 
+  it("uses an anonymous visitor's session events, from the store or from the feed", async () => {
+    await store.appendEvents([{ id: 'anon-1', type: 'view', userId: 'anon-device-1', sessionId: 'sess-anon-1', itemId: 'b6', ts: Date.now() }]);
+    const queried = await service.recommend({ k: 3, context: { sessionId: 'sess-anon-1' } });
+    expect(queried.strategy).toBe('session');
+    expect(group(queried)).toEqual(new Set(['b']));
+    const tailed = await RecommendationService.open(store, { realtime: 'tail' });
+    await store.appendEvents([{ id: 'anon-2', type: 'view', userId: 'anon-device-2', sessionId: 'sess-anon-2', itemId: 'a6', ts: Date.now() }]);
+    await tailed.pollRecent();
+    const fromFeed = await tailed.recommend({ k: 3, context: { sessionId: 'sess-anon-2' } });
+    expect(fromFeed.strategy).toBe('session');
+    expect(group(fromFeed)).toEqual(new Set(['a']));
+  });
+
   it('uses recent items named by the request for an anonymous visitor', async () => {
     const r = await service.recommend({ k: 3, context: { recentItems: ['a4'] } });
     expect(r.strategy).toBe('session');
