@@ -60,6 +60,8 @@ export function registerTrainCommand(program: Command): void {
         let phase = '';
         const out = await trainServedModel(ctx.store, request, {
           signal: ctx.signal,
+          // In a worker thread: Ctrl-C is handled at once even during a long synchronous fit (an EASE inverse).
+          worker: true,
           onProgress: (p) => {
             const head = p.phase.split(':')[0] ?? p.phase;
             if (head !== phase) {
