@@ -1,7 +1,7 @@
 /**
  * Ranking: how text relevance, business signals, click learning, category intent and personalisation combine.
  *
- *   final = text · coord^coordPower · (1 + categoryIntent · P(category | query))
+ *   final = (text · coord^coordPower + proximity bonus) · (1 + categoryIntent · P(category | query))
  *         + popularity · pop + conversion · conv + inStock · stock + margin · margin
  *         + clicks · ctr(query, item) + personal · affinity(user, item) + recommendation · rec(user, item)
  *
@@ -13,6 +13,8 @@
 /** Weights of the ranking formula above (all tunable through the engine options and documented in docs/guide/search.md). */
 export interface RankingWeights {
   coordPower: number;
+  /** Bonus for query words adjacent and in order in the title, as a share of the best text score per adjacent pair. */
+  proximity: number;
   categoryIntent: number;
   popularity: number;
   conversion: number;
@@ -25,6 +27,7 @@ export interface RankingWeights {
 
 export const DEFAULT_RANKING_WEIGHTS: RankingWeights = {
   coordPower: 1,
+  proximity: 0.1,
   categoryIntent: 0.15,
   popularity: 0.05,
   conversion: 0.05,

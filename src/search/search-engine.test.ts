@@ -184,6 +184,20 @@ describe('results', () => {
 });
 
 describe('ranking signals', () => {
+  it('rewards query words that stand next to each other in the title', () => {
+    const index = new SearchIndex();
+    index.upsert([
+      { id: 'apart', title: 'Angle grinder with mounting bracket' },
+      { id: 'together', title: 'Steel angle bracket for shelving units' },
+    ]);
+    const plain = new SearchEngine(index, { weights: { proximity: 0 } }).textScores('angle bracket').scored.scores;
+    const withProximity = new SearchEngine(index).textScores('angle bracket').scored.scores;
+    const a = index.slotOfId('apart') as number;
+    const t = index.slotOfId('together') as number;
+    expect(withProximity[a]).toBeCloseTo(plain[a] as number, 12);
+    expect((withProximity[t] as number) - (plain[t] as number)).toBeCloseTo(0.1 * Math.max(plain[a] as number, plain[t] as number), 9);
+  });
+
   it('learns click-through with position-bias correction', () => {
     expect(examinationPropensity(1)).toBe(1);
     expect(examinationPropensity(4)).toBe(0.25);
