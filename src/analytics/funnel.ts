@@ -170,6 +170,10 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
   const b = o.breakdown;
   let bval: Sql = raw("''");
   let extraJoin: Sql = raw('');
+  // Per-user breakdowns computed over all events (first touch, RFM segment) join step 1 only: joined into `ev`,
+  // PostgreSQL would recompute them inside every LATERAL as-of lookup.
+  let s0Bval: Sql = raw('ev.bval');
+  let s0Join: Sql = raw('');
   if (b) {
     const key = b.key ?? (b.by === 'first_touch' ? 'source' : '');
     if (b.by === 'category') bval = raw('i.category');
@@ -179,12 +183,12 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
       bval = d.jsonText('us.attrs', key);
       extraJoin = raw(' LEFT JOIN users us ON us.id = e.user_id');
     } else if (b.by === 'first_touch') {
-      bval = raw('ft.v');
-      extraJoin = sql` LEFT JOIN (SELECT user_id, v FROM (SELECT x.user_id, ${d.jsonText('x.props', key)} AS v,
-        row_number() OVER (PARTITION BY x.user_id ORDER BY x.ts, x.id) AS rn FROM events x WHERE ${d.jsonText('x.props', key)} IS NOT NULL) f WHERE rn = 1) ft ON ft.user_id = e.user_id`;
+      s0Bval = raw('ft.v');
+      s0Join = sql` LEFT JOIN (SELECT user_id, v FROM (SELECT x.user_id, ${d.jsonText('x.props', key)} AS v,
+        row_number() OVER (PARTITION BY x.user_id ORDER BY x.ts, x.id) AS rn FROM events x WHERE ${d.jsonText('x.props', key)} IS NOT NULL) f WHERE rn = 1) ft ON ft.user_id = ev.u`;
     } else if (b.by === 'segment') {
-      bval = raw("coalesce(sg.segment, 'no_purchase')");
-      extraJoin = sql` LEFT JOIN (${segmentOfUsersSql(store)}) sg ON sg.user_id = e.user_id`;
+      s0Bval = raw("coalesce(sg.segment, 'no_purchase')");
+      s0Join = sql` LEFT JOIN (${segmentOfUsersSql(store)}) sg ON sg.user_id = ev.u`;
     }
   }
   const segmentCond = o.segment ? sql` AND e.user_id IN (${segmentUsersSql(store, o.segment)})` : raw('');
@@ -197,7 +201,7 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
       CASE ${caseSteps} ELSE NULL END AS ms, ${flags}
     FROM events e${raw(withItems ? ' LEFT JOIN items i ON i.id = e.item_id' : '')}${extraJoin}
     WHERE e.type IN (${join(types.map((t) => sql`${t}`), ', ')}) AND ${rangeSql(store, o)}${segmentCond})`);
-  ctes.push(raw(`s0 AS (SELECT u, item, bval, t AS t0, t * 64 + ms AS k0 FROM ev WHERE m0)`));
+  ctes.push(sql`s0 AS (SELECT ev.u, ev.item, CAST(${s0Bval} AS VARCHAR) AS bval, ev.t AS t0, ev.t * 64 + ev.ms AS k0 FROM ev${s0Join} WHERE ev.m0)`);
   for (let i = 1; i < n; i++) ctes.push(raw(`s${i} AS (SELECT u, item, t, t * 64 + ms AS k FROM ev WHERE m${i})`));
   exclusions.forEach((_, j) => ctes.push(raw(`x${j} AS (SELECT u, t, t * 64 + 63 AS k FROM ev WHERE x${j})`)));
   let prev = 's0';

@@ -107,12 +107,20 @@ export async function computeRetention(store: Store, o: RetentionOptions): Promi
   const returnCond = o.returnEvent ? eventFilterSql(store, o.returnEvent) : raw('TRUE');
   const segmentCond = o.segment ? sql` AND e.user_id IN (${segmentUsersSql(store, o.segment)})` : raw('');
   const b = o.breakdown;
+  // The group of each cohort user, joined once (a correlated subquery here is re-run per user on PostgreSQL).
   let gExpr: Sql = raw("''");
-  if (b?.by === 'user_attr') gExpr = sql`(SELECT ${d.jsonText('us.attrs', b.key ?? '')} FROM users us WHERE us.id = coh.u)`;
-  else if (b?.by === 'first_touch')
-    gExpr = sql`(SELECT v FROM (SELECT x.user_id, ${d.jsonText('x.props', b.key ?? 'source')} AS v, row_number() OVER (PARTITION BY x.user_id ORDER BY x.ts, x.id) AS rn
-      FROM events x WHERE ${d.jsonText('x.props', b.key ?? 'source')} IS NOT NULL) f WHERE f.rn = 1 AND f.user_id = coh.u)`;
-  else if (b?.by === 'segment') gExpr = sql`(SELECT sg.segment FROM (${segmentOfUsersSql(store)}) sg WHERE sg.user_id = coh.u)`;
+  let gJoin: Sql = raw('');
+  if (b?.by === 'user_attr') {
+    gExpr = d.jsonText('us.attrs', b.key ?? '');
+    gJoin = raw(' LEFT JOIN users us ON us.id = coh.u');
+  } else if (b?.by === 'first_touch') {
+    gExpr = raw('f.v');
+    gJoin = sql` LEFT JOIN (SELECT x.user_id, ${d.jsonText('x.props', b.key ?? 'source')} AS v, row_number() OVER (PARTITION BY x.user_id ORDER BY x.ts, x.id) AS rn
+      FROM events x WHERE ${d.jsonText('x.props', b.key ?? 'source')} IS NOT NULL) f ON f.rn = 1 AND f.user_id = coh.u`;
+  } else if (b?.by === 'segment') {
+    gExpr = raw('sg.segment');
+    gJoin = sql` LEFT JOIN (${segmentOfUsersSql(store)}) sg ON sg.user_id = coh.u`;
+  }
 
   // One row per (user, period) first: every later step works on that small table instead of the events.
   const base = sql`WITH up AS (
@@ -123,7 +131,7 @@ export async function computeRetention(store: Store, o: RetentionOptions): Promi
       WHERE ${rangeSql(store, o)}${segmentCond}
       GROUP BY e.user_id, ${raw(periodIndexSql(store, o.period, d.epochMs('e.ts')))}),
     coh0 AS (SELECT u, min(p) AS c FROM up WHERE is_c = 1 GROUP BY u),
-    coh AS (SELECT u, c, coalesce(CAST(${gExpr} AS VARCHAR), '(none)') AS g FROM coh0 coh),
+    coh AS (SELECT coh.u, coh.c, coalesce(CAST(${gExpr} AS VARCHAR), '(none)') AS g FROM coh0 coh${gJoin}),
     ret AS (SELECT up.u, coh.c, coh.g, up.p - coh.c AS n FROM up JOIN coh ON coh.u = up.u WHERE up.is_r = 1 AND up.p - coh.c >= 1)`;
   const nExpr = mode === 'bounded' ? 'n' : `CASE WHEN n > ${N} THEN ${N} ELSE n END`;
   const retCounts =
