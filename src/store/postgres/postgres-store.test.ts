@@ -75,6 +75,10 @@ describe.skipIf(why !== undefined)('PostgresStore', () => {
       const events = Array.from({ length: 23_456 }, (_, i) => ({ id: `e${i}`, type: 'view', userId: `u${i % 97}`, itemId: `i${i % 31}`, ts: t0 + (i % 1000) * 1000 }));
       expect(await store.appendEvents(events)).toEqual({ inserted: 23_456, duplicates: 0 });
       expect(await store.appendEvents(events.slice(0, 12_000))).toEqual({ inserted: 0, duplicates: 12_000 });
+      // Planner statistics follow the bulk load without autovacuum (the planner knows the new row count).
+      expect(await store.query(`SELECT reltuples AS n FROM pg_class WHERE oid = 'events'::regclass`)).toEqual([{ n: 23_456 }]);
+      // Sessions run in UTC with JIT off.
+      expect(await store.query(`SELECT current_setting('TimeZone') AS tz, current_setting('jit') AS jit`)).toEqual([{ tz: 'UTC', jit: 'off' }]);
       let n = 0;
       let last = -Infinity;
       for await (const b of store.scanInteractions({ batchSize: 7000 })) {
