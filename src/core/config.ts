@@ -26,6 +26,10 @@ export const configSchema = z
     corsOrigins: z.string().default('*').describe('Comma-separated origins allowed to call the write-key endpoints from a browser; `*` for any.'),
     maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body in bytes.'),
     pseudonymizeUserIds: z.coerce.boolean().default(false).describe('Replace user ids by a keyed hash at ingest.'),
+    recommendImpressions: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+      .default(true)
+      .describe('Store every served recommendation list as an `impression` event (attribution by `recId`); costs one event write per response.'),
   })
   .strict();
 

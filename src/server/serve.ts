@@ -13,7 +13,7 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured host and port. */
 export async function startServer(config: Config, store: Store, log: Logger): Promise<RunningServer> {
-  const recs = await startRecommendations(store, { log });
+  const recs = await startRecommendations(store, { log, logImpressions: config.recommendImpressions });
   const app = await buildApp({ config, store, log, recommendations: recs.service, training: recs.training });
   app.addHook('onClose', () => recs.close());
   await app.listen({ port: config.port, host: config.host });
