@@ -28,7 +28,7 @@ export const configSchema = z
     pseudonymizeUserIds: z.coerce.boolean().default(false).describe('Replace user ids by a keyed hash at ingest.'),
     recommendImpressions: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
-      .default(true)
+      .default(false)
       .describe('Store every served recommendation list as an `impression` event (attribution by `recId`); costs one event write per response.'),
   })
   .strict();

@@ -21,7 +21,7 @@ export interface StartRecommendationsOptions {
   refreshMs?: number;
   /** How often new events are read into the real-time buffers; 0 reads them per request from the store (default 1 s). */
   realtimePollMs?: number;
-  /** Store every served list as an `impression` event, flushed every 2 s (default true). */
+  /** Store every served list as an `impression` event, flushed every 2 s (default false). */
   logImpressions?: boolean;
 }
 
@@ -36,7 +36,7 @@ export interface Recommendations {
 export async function startRecommendations(store: Store, options: StartRecommendationsOptions = {}): Promise<Recommendations> {
   const log = options.log;
   const pollMs = options.realtimePollMs ?? 1000;
-  const impressions = (options.logImpressions ?? true) ? new ImpressionLog(store, log ? { log } : {}) : undefined;
+  const impressions = options.logImpressions ? new ImpressionLog(store, log ? { log } : {}) : undefined;
   impressions?.start();
   const service = await RecommendationService.open(store, { ...(log ? { log } : {}), realtime: pollMs > 0 ? 'tail' : 'query', ...(impressions ? { impressions } : {}) });
   const training = new TrainingJobs(store, {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const config = loadConfig({ env: {}, flags: { dataDir, adminKey: 'a'.repeat(20), writeKey: 'w'.repeat(20) }, persistKeys: false });
   store = await openFixtureStore();
   await trainServedModel(store, { algo: 'itemknn' });
-  recs = await startRecommendations(store, { trainOnStart: false, refreshMs: 0 });
+  recs = await startRecommendations(store, { trainOnStart: false, refreshMs: 0, logImpressions: true });
   app = await buildApp({ config, store, log: createLogger('silent'), recommendations: recs.service, training: recs.training }, { logRequests: false });
 });
 afterAll(async () => {
