@@ -119,7 +119,8 @@ export class RecommendationService {
       // Events received after the model's data was read are not in it: tail from then (at most one day back).
       const info = s.state?.model.info;
       const readAt = Date.parse(info?.eventsReadAt ?? info?.trainedAt ?? '') || Date.now();
-      s.tail = new RecentEvents(store, Math.max(readAt - 1000, Date.now() - DAY_MS));
+      // PostgreSQL may have several writer processes (replicas) committing out of order: re-read a 5-second window.
+      s.tail = new RecentEvents(store, Math.max(readAt - 1000, Date.now() - DAY_MS), store.dialect === 'postgres' ? { overlapMs: 5000 } : {});
       await s.tail.poll();
     }
     return s;
