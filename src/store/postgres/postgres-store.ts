@@ -225,14 +225,14 @@ export class PostgresStore implements Store {
 
   /**
    * Keeps planner statistics fresh without relying on autovacuum (often off or slow to react after a bulk
-   * import): once a table has grown by 10 % (and at least 1,000 rows) since it was last analyzed from here, it
-   * is analyzed before the write returns. Stale statistics after a bulk load make PostgreSQL pick nested loops
+   * import): once a table has grown by half (and at least 1,000 rows) since it was last analyzed from here, it
+   * is analyzed before the write returns — a handful of times over a bulk load of any size. Stale statistics after a bulk load make PostgreSQL pick nested loops
    * that turn second-long analytics into minutes.
    */
   private async noteWrites(table: AnalyzedTable, rows: number): Promise<void> {
     const g = this.growth[table];
     g.pending += rows;
-    if (this.analyzing || g.pending < 1000 || g.pending < 0.1 * g.known) return;
+    if (this.analyzing || g.pending < 1000 || g.pending < 0.5 * g.known) return;
     this.analyzing = true;
     try {
       await this.pool.query(`ANALYZE ${table}`);
