@@ -75,7 +75,7 @@ export function examinationPropensity(rank: number, eta = 1): number {
  * `(clicks) / (examinations + prior)` per (query, item), scaled so the best pair is 1.
  */
 export function learnClickModel(
-  impressions: Iterable<{ query: string; items: readonly string[]; clicked: ReadonlySet<string> }>,
+  impressions: Iterable<{ query: string; items: readonly string[]; clicked: ReadonlySet<string>; /** rank of items[0] minus 1 (later pages) */ offset?: number }>,
   options: { eta?: number; prior?: number } = {},
 ): ClickModel {
   const eta = options.eta ?? 1;
@@ -86,7 +86,7 @@ export function learnClickModel(
     let m = stats.get(key);
     if (!m) stats.set(key, (m = new Map()));
     imp.items.forEach((id, i) => {
-      const p = examinationPropensity(i + 1, eta);
+      const p = examinationPropensity((imp.offset ?? 0) + i + 1, eta);
       let s = m.get(id);
       if (!s) m.set(id, (s = { clicks: 0, exam: 0 }));
       s.exam += p;

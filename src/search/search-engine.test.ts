@@ -210,6 +210,13 @@ describe('ranking signals', () => {
     expect(m?.get('dr3')).toBe(1);
     expect(m?.get('dr1')).toBeLessThan(1);
     expect(m?.has('dr2')).toBe(false);
+    // A click on page 2 (rank 11) is credited as a rank-11 impression.
+    const paged = learnClickModel([
+      { query: 'q', items: ['x'], clicked: new Set(['x']), offset: 10 },
+      { query: 'q', items: ['y'], clicked: new Set(['y']) },
+    ]).get('q');
+    expect(paged?.get('x')).toBe(1);
+    expect(paged?.get('y')).toBeCloseTo(0.5 / (11 / 12), 9); // ctr_y = 1/2, best ctr_x = 1/(1/11 + 1)
   });
 
   it('moves clicked, popular and in-stock items up', () => {

@@ -280,11 +280,12 @@ export class SearchService {
       if (!set) clickedBy.set(c.rec_id, (set = new Set()));
       set.add(c.item_id);
     }
-    const impressions: { query: string; items: string[]; clicked: Set<string> }[] = [];
+    const impressions: { query: string; items: string[]; clicked: Set<string>; offset: number }[] = [];
     for (const s of searches) {
       const props = (typeof s.props === 'string' ? JSON.parse(s.props) : s.props) as Record<string, unknown> | null;
       const shown = typeof props?.['items'] === 'string' ? (props['items'] as string).split(',').filter(Boolean) : [];
-      impressions.push({ query: s.query, items: shown, clicked: clickedBy.get(s.id) ?? new Set() });
+      const offset = typeof props?.['offset'] === 'number' ? (props['offset'] as number) : 0;
+      impressions.push({ query: s.query, items: shown, clicked: clickedBy.get(s.id) ?? new Set(), offset });
     }
     engine.clicks = learnClickModel(impressions);
     engine.expander.synonyms = mergeSynonyms(parseSynonyms(this.options.synonyms ?? []), this.learnClickSynonyms(engine, impressions));
@@ -389,7 +390,12 @@ export class SearchService {
             userId: request.userId,
             ts: Date.now(),
             query: request.q.slice(0, 1000),
-            props: { items: response.hits.map((h) => h.id).join(',').slice(0, 1000), total: response.total, page: response.page },
+            props: {
+              items: response.hits.map((h) => h.id).join(',').slice(0, 1000),
+              offset: (response.page - 1) * response.pageSize,
+              total: response.total,
+              page: response.page,
+            },
           },
         ])
         .catch((err: unknown) => this.options.log?.warn({ err }, 'recording the search event failed'));
