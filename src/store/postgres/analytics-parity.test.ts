@@ -119,7 +119,10 @@ describe.skipIf(why !== undefined)('analytics parity: DuckDB and PostgreSQL give
   it('RFM summary and users, sessions', async () => {
     await same((s) => rfmSummary(s));
     await same((s) => rfmUsers(s, { limit: 50 }));
+    await same((s) => rfmSummary(s, { asOfMs: END - 5 * DAY, sinceMs: END - 25 * DAY, untilMs: END - 5 * DAY }));
+    await same((s) => rfmUsers(s, { segment: 'champions', asOfMs: END - 5 * DAY, limit: 10 }));
     await same((s) => sessionSummary(s, { sinceMs: END - 14 * DAY }));
+    await same((s) => sessionSummary(s, { gapMs: 10 * 60_000, sinceMs: END - 7 * DAY, untilMs: END - DAY }));
   });
 
   it('paths by type, category, item and page, forwards and backwards', async () => {
