@@ -164,8 +164,6 @@ export class SearchEngine {
   private dictionaryVersion = -1;
   private scratch: ScoredDocs | undefined;
   private facetCache: FacetTable | undefined;
-  private readonly titleCache = new Map<number, Int32Array>();
-  private titleCacheVersion = -1;
 
   constructor(
     readonly index: SearchIndex,
@@ -215,22 +213,6 @@ export class SearchEngine {
     return out;
   }
 
-  /** Title term ids in order, per slot, analysed on first use (cleared when the index changes). */
-  private titleTerms(slot: number): Int32Array {
-    if (this.titleCacheVersion !== this.index.version) {
-      this.titleCache.clear();
-      this.titleCacheVersion = this.index.version;
-    }
-    let ids = this.titleCache.get(slot);
-    if (!ids) {
-      const title = this.index.docAt(slot)?.title ?? '';
-      ids = Int32Array.from(this.index.analyze(title).map((t) => this.index.termId(t) ?? -1));
-      if (this.titleCache.size > 200_000) this.titleCache.clear();
-      this.titleCache.set(slot, ids);
-    }
-    return ids;
-  }
-
   /**
    * Proximity: among the best {@link PROXIMITY_DEPTH} matches, a product whose title has consecutive query words
    * next to each other, in order ("angle bracket" in "… Angle Bracket"), gains `proximity × best score × share of
@@ -247,7 +229,7 @@ export class SearchEngine {
     const bonus = (this.weights.proximity * best) / (groups.length - 1);
     for (const h of head) {
       const d = touched[h] as number;
-      const terms = this.titleTerms(d);
+      const terms = this.index.titleTermIds(d);
       let pairs = 0;
       for (let i = 0; i + 1 < sets.length; i++) {
         const a = sets[i] as Set<number>;

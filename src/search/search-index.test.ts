@@ -100,6 +100,7 @@ describe('SearchIndex', () => {
       const y = loaded.scoreGroups(q);
       expect(y.scores[loaded.slotOfId('a')!]).toBeCloseTo(x.scores[index.slotOfId('a')!] as number, 12);
       expect(loaded.docFreq('不锈钢')).toBe(1);
+      expect(Array.from(loaded.titleTermIds(loaded.slotOfId('a')!)).map((t) => loaded.termAt(t))).toEqual(['bamboo', 'roll', 'up', 'rollup', 'shade', '96in', '96']);
       loaded.upsert([{ id: 'd', title: 'bamboo mat' }]);
       expect(loaded.docFreq('bamboo')).toBe(2);
     } finally {

@@ -87,6 +87,7 @@ export interface ScoredDocs {
 
 const BRAND_KEYS = ['brand', 'manufacturer', 'make', 'vendor'];
 const SURFACE_WORD = /^\p{L}+$/u;
+const EMPTY = new Int32Array(0);
 
 /** Finds an item's brand: `attrs.brand` (or manufacturer/make/vendor), case-insensitive key. */
 export function brandOf(item: Pick<Item, 'attrs'>): string | undefined {
@@ -131,6 +132,8 @@ export class SearchIndex {
   private termStrings: string[] = [];
   private postings: PostingList[] = [];
   private df = new Int32Array(16);
+  /** title term ids in order per slot (for proximity) */
+  private titleSeq: (Int32Array | undefined)[] = [];
   /** unique term ids per slot (for df bookkeeping on delete) */
   private docTerms: (Int32Array | undefined)[] = [];
   /** surface word → number of documents it appeared in (for typo correction, prefixes and did-you-mean) */
@@ -218,6 +221,11 @@ export class SearchIndex {
   /** Live slots, in slot order. */
   *liveSlots(): Iterable<number> {
     for (let s = 0; s < this.slotIds.length; s++) if (this.alive[s] === 1) yield s;
+  }
+
+  /** The title's term ids in reading order (empty for a tombstone). */
+  titleTermIds(slot: number): Int32Array {
+    return this.titleSeq[slot] ?? EMPTY;
   }
 
   /** Distinct term ids of a live slot (empty for a tombstone). */
@@ -330,6 +338,7 @@ export class SearchIndex {
     const ids: string[] = new Array<string>(next);
     const docs: (StoredDoc | undefined)[] = new Array<StoredDoc | undefined>(next);
     const docTerms: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(next);
+    const titleSeq: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(next);
     const fieldLen = new Float64Array(Math.max(16, next) * F);
     for (let s = 0; s < slots; s++) {
       const to = remap[s] as number;
@@ -337,6 +346,7 @@ export class SearchIndex {
       ids[to] = this.slotIds[s] as string;
       docs[to] = this.slotDocs[s];
       docTerms[to] = this.docTerms[s];
+      titleSeq[to] = this.titleSeq[s];
       fieldLen.set(this.fieldLen.subarray(s * F, s * F + F), to * F);
       this.slotOf.set(ids[to], to);
     }
@@ -354,6 +364,7 @@ export class SearchIndex {
     this.slotIds = ids;
     this.slotDocs = docs;
     this.docTerms = docTerms;
+    this.titleSeq = titleSeq;
     this.fieldLen = fieldLen;
     this.alive = new Uint8Array(Math.max(16, next));
     this.alive.fill(1, 0, next);
@@ -383,6 +394,13 @@ export class SearchIndex {
       const d = this.docTerms[s];
       if (d) dtIds.set(d, dtOffsets[s] as number);
     }
+    const tsOffsets = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) tsOffsets[s + 1] = (tsOffsets[s] as number) + (this.titleSeq[s]?.length ?? 0);
+    const tsIds = new Int32Array(tsOffsets[n] as number);
+    for (let s = 0; s < n; s++) {
+      const d = this.titleSeq[s];
+      if (d) tsIds.set(d, tsOffsets[s] as number);
+    }
     const enc = new TextEncoder();
     return {
       manifest: {
@@ -408,6 +426,8 @@ export class SearchIndex {
         postingTf: bytesOf(pTf),
         docTermOffsets: bytesOf(dtOffsets),
         docTermIds: bytesOf(dtIds),
+        titleOffsets: bytesOf(tsOffsets),
+        titleIds: bytesOf(tsIds),
       },
     };
   }
@@ -464,6 +484,10 @@ export class SearchIndex {
       index.df[t] = z - a;
     }
     for (let s = 0; s < n; s++) index.docTerms.push(dtIds.slice(dtOffsets[s] as number, dtOffsets[s + 1] as number));
+    const tsOffsets = int32Of(need('titleOffsets'));
+    const tsIds = int32Of(need('titleIds'));
+    if (tsOffsets.length !== n + 1) throw new Error('search index artifact is corrupt (title offsets)');
+    for (let s = 0; s < n; s++) index.titleSeq.push(tsIds.subarray(tsOffsets[s] as number, tsOffsets[s + 1] as number));
     for (const [w, c] of surface) index.surface.set(w, c);
     index.normDirty = true;
     return index;
@@ -531,6 +555,8 @@ export class SearchIndex {
       } else terms = referenceTokens(text);
       this.fieldLen[slot * F + f] = terms.length;
       this.sumFieldLen[f] = (this.sumFieldLen[f] as number) + terms.length;
+      const seq = f === 0 ? new Int32Array(terms.length) : undefined;
+      let k = 0;
       for (const term of terms) {
         let t = this.termIds.get(term);
         if (t === undefined) {
@@ -549,7 +575,9 @@ export class SearchIndex {
         }
         const at = row * F + f;
         if ((this.localCounts[at] as number) < 65535) this.localCounts[at] = (this.localCounts[at] as number) + 1;
+        if (seq) seq[k++] = t;
       }
+      if (seq) this.titleSeq[slot] = seq;
     }
     const unique = new Int32Array(local.size);
     let u = 0;
@@ -578,6 +606,7 @@ export class SearchIndex {
     for (const t of this.docTerms[slot] ?? []) this.df[t] = (this.df[t] as number) - 1;
     for (let f = 0; f < F; f++) this.sumFieldLen[f] = (this.sumFieldLen[f] as number) - (this.fieldLen[slot * F + f] as number);
     this.docTerms[slot] = undefined;
+    this.titleSeq[slot] = undefined;
     this.slotDocs[slot] = undefined;
   }
 
