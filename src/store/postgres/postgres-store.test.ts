@@ -52,6 +52,19 @@ describe.skipIf(why !== undefined)('PostgresStore', () => {
     await b.close();
   });
 
+  it('keeps a mixed-case ?schema= name as written, on every pooled connection', async () => {
+    const t = withTestSchema(PG_URL, 'Cw_Mixed');
+    schemas.push(t.schema);
+    const store = await PostgresStore.open(t.url);
+    try {
+      await store.upsertItems([{ id: 'a', title: 'A' }]);
+      const rows = await Promise.all(Array.from({ length: 6 }, () => store.query(`SELECT current_schema() AS s, (SELECT count(*) FROM items) AS n`)));
+      expect(rows.flat()).toEqual(Array.from({ length: 6 }, () => ({ s: t.schema, n: 1 })));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('returns plain JS values from query(): numbers for counts, sums and averages, Dates in UTC, parsed JSON', async () => {
     const store = await openTestStore(PG_URL, schemas);
     try {

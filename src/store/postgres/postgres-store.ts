@@ -158,7 +158,8 @@ export class PostgresStore implements Store {
     const target = parsePostgresUrl(url);
     // JIT compiling the analytics queries (many expressions, costed high) takes seconds and saves milliseconds.
     const settings = ['-c TimeZone=UTC', '-c jit=off'];
-    if (target.schema !== undefined) settings.push(`-c search_path=${target.schema}`);
+    // Quoted so a mixed-case schema name is kept as written (the name is a checked identifier: no quotes inside).
+    if (target.schema !== undefined) settings.push(`-c search_path="${target.schema}"`);
     const pool = new pg.Pool({
       connectionString: target.connectionString,
       max: options.poolSize ?? 10,
