@@ -67,6 +67,7 @@ describe('SearchService', () => {
   it('records searches with a userId as search events carrying the shown items', async () => {
     const s = new SearchService(store, { syncIntervalMs: -1 });
     const r = await s.search({ q: 'cordless drill', userId: 'shopper' });
+    await s.flush();
     const [e] = await store.userEvents('shopper');
     expect(e).toMatchObject({ id: r.searchId, type: 'search', query: 'cordless drill' });
     expect(String(e?.props?.['items']).split(',')).toEqual(r.hits.map((h) => h.id));

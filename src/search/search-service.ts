@@ -50,6 +50,7 @@ export class SearchService {
   private saveTimer: NodeJS.Timeout | undefined;
   private vectors: VectorIndex | undefined;
   private readonly embedder: Embedder | undefined;
+  private readonly recording = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -221,8 +222,9 @@ export class SearchService {
     this.saveTimer.unref();
   }
 
-  /** Saves the index now if it changed (call before shutdown). */
+  /** Waits for search events still being recorded, then saves the index (call before shutdown). */
   async flush(): Promise<void> {
+    await Promise.all([...this.recording]);
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
@@ -233,6 +235,7 @@ export class SearchService {
   /** Re-learns popularity, conversion, margin, clicks and click synonyms from the store. */
   async refreshSignals(): Promise<void> {
     const engine = await this.ready();
+    await Promise.all([...this.recording]);
     const rows = await this.store.query<{ id: string; views: unknown; carts: unknown; purchases: unknown; users: unknown }>(
       `SELECT item_id AS id,
         count(*) FILTER (WHERE type IN ('view', 'click')) AS views,
@@ -382,7 +385,8 @@ export class SearchService {
     }
     const response = engine.search(request, context);
     if (request.userId && this.options.recordSearches !== false && request.q.trim() !== '') {
-      await this.store
+      // Recorded in the background: the shopper does not wait for the event log's durable write.
+      const write = this.store
         .appendEvents([
           {
             id: response.searchId,
@@ -398,7 +402,10 @@ export class SearchService {
             },
           },
         ])
-        .catch((err: unknown) => this.options.log?.warn({ err }, 'recording the search event failed'));
+        .then(() => undefined)
+        .catch((err: unknown) => this.options.log?.warn({ err }, 'recording the search event failed'))
+        .finally(() => this.recording.delete(write));
+      this.recording.add(write);
     }
     return response;
   }
