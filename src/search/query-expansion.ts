@@ -84,6 +84,45 @@ export function mergeSynonyms(...maps: SynonymMap[]): SynonymMap {
   return out;
 }
 
+/** British ↔ American spelling rules: each maps a word to its other spelling (or undefined). */
+const VARIANT_RULES: ((w: string) => string | undefined)[] = [
+  // colour → color, harbours → harbors (not four, pour, flour: at least two letters and a consonant before -our)
+  (w) => (/^.{2,}[^aeiou]our(s|ed|ing|less|ful)?$/.test(w) ? w.replace(/our(s|ed|ing|less|ful)?$/, 'or$1') : undefined),
+  (w) => (/^.{2,}[^aeiou]or(s|ed|ing|less|ful)?$/.test(w) ? w.replace(/or(s|ed|ing|less|ful)?$/, 'our$1') : undefined),
+  // mould → mold, moulding → molding
+  (w) => (/^[^aeiou]*ould/.test(w) && !/^(c|w|sh)ould/.test(w) ? w.replace('ould', 'old') : undefined),
+  (w) => (/^[^aeiou]+old/.test(w) && !/^(c|w|sh)old/.test(w) ? w.replace('old', 'ould') : undefined),
+  // centre → center, metre → meter
+  (w) => (/^.{2,}tre(s)?$/.test(w) ? w.replace(/tre(s)?$/, 'ter$1') : undefined),
+  // organiser → organizer
+  (w) => (/^.{3,}is(e|es|ed|er|ers|ing|ation)$/.test(w) ? w.replace(/is(e|es|ed|er|ers|ing|ation)$/, 'iz$1') : undefined),
+  (w) => (/^.{3,}iz(e|es|ed|er|ers|ing|ation)$/.test(w) ? w.replace(/iz(e|es|ed|er|ers|ing|ation)$/, 'is$1') : undefined),
+  (w) => (w === 'grey' ? 'gray' : w === 'gray' ? 'grey' : undefined),
+  (w) => (w === 'aluminium' ? 'aluminum' : w === 'aluminum' ? 'aluminium' : undefined),
+];
+
+/**
+ * Synonyms learned from the catalogue itself: a word's British/American spelling variant when the catalogue uses
+ * both (`moulding` ↔ `molding`, `colour` ↔ `color`, `grey` ↔ `gray`), so either spelling finds both sets of products.
+ * Weight 0.9. Only pairs whose both spellings occur in the catalogue are kept.
+ */
+export function learnSpellingVariants(vocabulary: ReadonlyMap<string, number>): SynonymMap {
+  const out: SynonymMap = new Map();
+  for (const w of vocabulary.keys()) {
+    if (w.length < 4) continue;
+    for (const rule of VARIANT_RULES) {
+      const v = rule(w);
+      if (!v || v === w || !vocabulary.has(v)) continue;
+      for (const [a, b] of [[w, v], [v, w]] as const) {
+        const list = out.get(a) ?? [];
+        if (!list.some((x) => x.word === b)) list.push({ word: b, weight: 0.9 });
+        out.set(a, list);
+      }
+    }
+  }
+  return out;
+}
+
 /** Turns queries into scoring groups against one index; caches its typo corrector per index version. */
 export class QueryExpander {
   private corrector: TypoCorrector | undefined;
@@ -93,6 +132,18 @@ export class QueryExpander {
     private readonly index: SearchIndex,
     public synonyms: SynonymMap = new Map(),
   ) {}
+
+  private learned: SynonymMap | undefined;
+  private learnedVersion = -1;
+
+  /** Spelling variants learned from the catalogue (see {@link learnSpellingVariants}), per index version. */
+  catalogueSynonyms(): SynonymMap {
+    if (!this.learned || this.learnedVersion !== this.index.version) {
+      this.learned = learnSpellingVariants(this.index.surface);
+      this.learnedVersion = this.index.version;
+    }
+    return this.learned;
+  }
 
   private typoCorrector(): TypoCorrector {
     if (!this.corrector || this.correctorVersion !== this.index.version) {
@@ -182,6 +233,7 @@ export class QueryExpander {
         for (const s of this.synonyms.get(w) ?? []) {
           for (const part of words(s.word, analyzerOptions)) put(part, synonymWeight * s.weight);
         }
+        for (const s of this.catalogueSynonyms().get(w) ?? []) put(s.word, s.weight);
       }
       if (options.prefixLast && i === raw.length - 1 && !endsWithSpace && isWord && w.length >= 2) {
         for (const c of this.completions(w, 10)) if (c !== w) put(c, prefixWeight);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../core/schemas/index.ts';
 import { parseConstraints, buildValueDictionary } from './constraints.ts';
-import { parseSynonyms } from './query-expansion.ts';
+import { learnSpellingVariants, parseSynonyms } from './query-expansion.ts';
 import { examinationPropensity, learnClickModel } from './ranking.ts';
 import { parseFilterString, SearchEngine } from './search-engine.ts';
 import { SearchIndex } from './search-index.ts';
@@ -171,6 +171,18 @@ describe('results', () => {
     expect(() => e.search({ q: 'x'.repeat(10_000) })).toThrow(/`q`: at most 512/);
     expect(() => e.search({ q: 'drill', filters: [{ field: 'flavour', values: ['mint'] }] })).toThrow(/unknown filter field "flavour"/);
     expect(() => parseFilterString('brand')).toThrow(/not field:value/);
+  });
+
+  it('learns British/American spelling variants that both occur in the catalogue', () => {
+    const vocab = new Map(['moulding', 'molding', 'colour', 'color', 'grey', 'gray', 'four', 'for', 'pour', 'scoring', 'scouring', 'harbour'].map((w) => [w, 1]));
+    const m = learnSpellingVariants(vocab);
+    expect(m.get('moulding')).toEqual([{ word: 'molding', weight: 0.9 }]);
+    expect(m.get('color')).toEqual([{ word: 'colour', weight: 0.9 }]);
+    expect(m.get('grey')).toEqual([{ word: 'gray', weight: 0.9 }]);
+    for (const w of ['four', 'for', 'pour', 'scoring', 'harbour']) expect(m.has(w)).toBe(false);
+    const index = new SearchIndex();
+    index.upsert([{ id: 'm1', title: 'Pine Crown Moulding' }, { id: 'm2', title: 'MDF Base Molding' }]);
+    expect(ids(new SearchEngine(index).search({ q: 'molding' })).sort()).toEqual(['m1', 'm2']);
   });
 
   it('infers category intent and uses configured synonyms', () => {
