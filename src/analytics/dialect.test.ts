@@ -24,7 +24,7 @@ describe('dialect isolation', () => {
     for (const text of [attemptsSql(pg, o).text, attemptsSql(pg, { ...o, exclusions: [], breakdown: { by: 'first_touch' as const } }).text, sessionizedEventsSql(pg, { sinceMs: 0 }).text, rfmSql(pg).text]) {
       expect(text).not.toMatch(DUCKDB_ONLY);
     }
-    expect(attemptsSql(pg, o).text).toMatch(/JOIN LATERAL/);
+    expect(attemptsSql(pg, o).text).toMatch(/ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING/);
     expect(attemptsSql(duck, o).text).toMatch(/ASOF LEFT JOIN/);
   });
 
