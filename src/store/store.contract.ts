@@ -63,6 +63,8 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       expect(scanned).toEqual(['i1', 'i2']);
       expect(await store.listItems({ text: 'TEAPOT' })).toEqual({ items: [{ id: 'i2', title: 'Teapot, cast iron', price: 40 }], total: 1 });
       expect((await store.listItems({ category: 'Home > Kitchen' })).items.map((i) => i.id)).toEqual(['i1']);
+      expect((await store.listItems({ text: '%' })).total).toBe(0);
+      expect((await store.listItems({ text: 't_a' })).total).toBe(0);
       expect(await store.listItems({ limit: 1, offset: 1 })).toMatchObject({ total: 2, items: [{ id: 'i2' }] });
       await store.upsertUsers([{ id: 'u1', attrs: { country: 'DE' } }]);
       expect(await store.getUser('u1')).toEqual({ id: 'u1', attrs: { country: 'DE' } });

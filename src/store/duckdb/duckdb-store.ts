@@ -226,8 +226,9 @@ export class DuckDbStore implements Store {
     const where: string[] = [];
     const params: unknown[] = [];
     if (options.text) {
-      params.push(`%${options.text.toLowerCase()}%`);
-      where.push(`(lower(id) LIKE $${params.length} OR lower(title) LIKE $${params.length})`);
+      // Literal substring match: % and _ in the text are not wildcards.
+      params.push(`%${options.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(lower(id) LIKE $${params.length} ESCAPE '\\' OR lower(title) LIKE $${params.length} ESCAPE '\\')`);
     }
     if (options.category) {
       params.push(options.category);
