@@ -5,8 +5,8 @@
  * (gSASRec, Petrov & Macdonald, RecSys 2023, shows many negatives are what matters), pre-LN blocks, AdamW.
  * Complexity: see train.ts per epoch; a request costs one forward over ≤ maxLen tokens
  * (O(blocks · maxLen · dim · (4·dim + 2·ffnDim + maxLen))) plus O(nItems · dim) to score the catalogue.
- * Serving recomputes the window per request (no per-position cache: a 50-item window is a few hundred µs, see
- * bench/recommend/sasrec-serving.bench.ts), so a new event — passed as `recentItems` — changes the next answer at
+ * Serving recomputes the window per request (no per-position cache: a 50-item window plus scoring 18k items costs
+ * about 2.6 ms of CPU, see bench/recommend/sasrec-serving.bench.ts), so a new event — passed as `recentItems` — changes the next answer at
  * once without retraining. Anonymous sessions score from `recentItems` alone.
  * Limits: no item side features yet; event weights and timestamps other than order are ignored; windows longer than
  * `maxLen` keep the latest items; training uses one thread.
