@@ -58,6 +58,14 @@ describe('cartwise evaluate', () => {
     expect(saved.results.map((x) => x.algo)).toEqual(['pop', 'sar']);
   });
 
+  it('labels sampled metrics when asked for them', () => {
+    const f = files();
+    const r = JSON.parse(cli(['evaluate', '--train', f.train, '--test', f.test, '--algo', 'pop', '--k', '3', '--sampled-negatives', '4', '--json'])) as Record<string, unknown>;
+    expect(r).toHaveProperty('sampled_ndcg@3');
+    expect(r).not.toHaveProperty('ndcg@3');
+    expect(r.sampled_negatives).toBe(4);
+  });
+
   it('reports a bad parameter or algorithm clearly', () => {
     const f = files();
     expect(() => cli(['evaluate', '--train', f.train, '--test', f.test, '--algo', 'ease', '--param', 'lamda=3'])).toThrow(/lamda/);

@@ -25,6 +25,7 @@ interface EvaluateFlags extends GlobalFlags {
   param: string[];
   k: string;
   out?: string;
+  sampledNegatives?: string;
 }
 
 /** Parses `key=value` (value: number, true/false, or string); `algo.key=value` targets one algorithm. */
@@ -83,10 +84,11 @@ async function tableFromStore(store: Store, signal: AbortSignal): Promise<Intera
 const METRIC_COLUMNS = ['ndcg', 'recall', 'precision', 'map', 'hr', 'mrr'];
 
 function render(results: EvaluationResult[], ks: number[]): string {
-  const headers = ['algo', ...ks.flatMap((k) => METRIC_COLUMNS.map((m) => `${m}@${k}`)), `coverage@${Math.max(...ks)}`, 'users', 'fit s', 'predict s'];
+  const p = results[0]?.sampled_negatives !== undefined ? 'sampled_' : '';
+  const headers = ['algo', ...ks.flatMap((k) => METRIC_COLUMNS.map((m) => `${p}${m}@${k}`)), `coverage@${Math.max(...ks)}`, 'users', 'fit s', 'predict s'];
   const rows = results.map((r) => [
     r.algo,
-    ...ks.flatMap((k) => METRIC_COLUMNS.map((m) => r[`${m}@${k}`] as number)),
+    ...ks.flatMap((k) => METRIC_COLUMNS.map((m) => r[`${p}${m}@${k}`] as number)),
     r[`coverage@${Math.max(...ks)}`] as number,
     r.users,
     r.fit_s,
@@ -116,6 +118,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--param <key=value>', 'hyper-parameter, repeatable; `algo.key=value` for one algorithm', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--k <list>', 'cut-offs, comma-separated', '10,20')
     .option('--out <file>', 'write the JSON report here')
+    .option('--sampled-negatives <n>', 'sampled metrics instead of full ranking: targets among n random unseen items (keys prefixed sampled_)')
     .option('--json', 'print JSON (one object for one algorithm)')
     .action(async (flags: EvaluateFlags) => {
       const merged: EvaluateFlags = { ...(program.opts() as GlobalFlags), ...flags };
@@ -153,6 +156,7 @@ export function registerEvaluateCommand(program: Command): void {
             ks,
             seed,
             signal: controller.signal,
+            ...(merged.sampledNegatives ? { sampledNegatives: Number(merged.sampledNegatives) } : {}),
             ...(progress ? { onProgress: (p) => progress.update(p.done, p.phase) } : {}),
           });
           progress?.finish();

@@ -6,6 +6,7 @@
  * and novelty, fit and predict seconds — the keys of `recs.py eval`'s JSON line.
  */
 import { CartwiseError } from '../../core/errors.ts';
+import { createRng, type Rng } from '../../core/random.ts';
 import type { InteractionTable } from '../interactions/csv-rows.ts';
 import { buildFromRows, type InteractionData, type InteractionOptions } from '../interactions/interaction-builder.ts';
 import { tableRows } from '../interactions/csv-rows.ts';
@@ -21,6 +22,11 @@ export interface EvaluateOptions {
   onProgress?: (progress: FitProgress) => void;
   /** Builder options for the training matrix (defaults: row weights summed, no decay). */
   interactions?: InteractionOptions;
+  /**
+   * Sampled evaluation, only when asked: rank each user's targets among this many random items they have not
+   * interacted with (seeded) instead of the whole catalogue. Metric keys are then prefixed `sampled_`.
+   */
+  sampledNegatives?: number;
 }
 
 /** One evaluation: metric keys like `ndcg@10`, plus sizes and timings. */
@@ -69,12 +75,39 @@ export function buildTargets(data: InteractionData, test: InteractionTable): Map
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** The user's reachable targets plus `n` random items that are neither seen nor targets (fewer if the catalogue is small). */
+export function sampleCandidates(data: InteractionData, u: number, rel: ReadonlySet<number>, n: number, rng: Rng): Int32Array {
+  const m = data.matrix;
+  const seen = new Set<number>(m.indices.subarray(m.indptr[u], m.indptr[u + 1]));
+  const out = new Set<number>();
+  for (const t of rel) if (t >= 0) out.add(t);
+  const free = data.nItems - seen.size - out.size;
+  const want = Math.min(n, Math.max(free, 0));
+  let added = 0;
+  for (let tries = 0; added < want && tries < want * 50; tries++) {
+    const i = rng.int(data.nItems);
+    if (seen.has(i) || out.has(i)) continue;
+    out.add(i);
+    added++;
+  }
+  return Int32Array.from(out);
+}
+
 /**
  * Scores a fitted model on targets: full ranking of every item with the user's training items excluded, metrics
  * averaged over users, coverage and novelty over the top-max(K) lists.
  */
-export function scoreModel(model: Recommender, data: InteractionData, targets: Map<number, Set<number>>, ks: readonly number[], signal?: AbortSignal): Record<string, number> {
+export function scoreModel(
+  model: Recommender,
+  data: InteractionData,
+  targets: Map<number, Set<number>>,
+  ks: readonly number[],
+  signal?: AbortSignal,
+  sampled?: { negatives: number; seed: number },
+): Record<string, number> {
   const K = Math.max(...ks);
+  const rng = sampled ? createRng(sampled.seed) : undefined;
+  const prefix = sampled ? 'sampled_' : '';
   const depth = Math.min(K, Math.max(data.nItems - 1, 0));
   const users = [...targets.keys()].sort((a, b) => a - b);
   const sums = new Map<string, number>();
@@ -84,7 +117,7 @@ export function scoreModel(model: Recommender, data: InteractionData, targets: M
     if ((n & 1023) === 1023 && signal?.aborted) throw new CartwiseError('ABORTED');
     const u = users[n] as number;
     const rel = targets.get(u) as Set<number>;
-    const recs = model.recommend(u, depth, { excludeSeen: true }).items;
+    const recs = sampled && rng ? model.recommend(u, depth, { excludeSeen: true, candidates: sampleCandidates(data, u, rel, sampled.negatives, rng) }).items : model.recommend(u, depth, { excludeSeen: true }).items;
     lists.push(recs);
     for (const k of ks) for (const metric of rankingMetrics) {
       const key = `${metric.name}@${k}`;
@@ -94,7 +127,11 @@ export function scoreModel(model: Recommender, data: InteractionData, targets: M
   const predictS = (performance.now() - t) / 1000;
   const out: Record<string, number> = { predict_s: Math.round(predictS * 1000) / 1000 };
   const denom = Math.max(users.length, 1);
-  for (const k of ks) for (const metric of rankingMetrics) out[`${metric.name}@${k}`] = round6((sums.get(`${metric.name}@${k}`) ?? 0) / denom);
+  for (const k of ks) for (const metric of rankingMetrics) out[`${prefix}${metric.name}@${k}`] = round6((sums.get(`${metric.name}@${k}`) ?? 0) / denom);
+  if (sampled) {
+    out.sampled_negatives = sampled.negatives;
+    return out; // coverage and novelty are properties of full-catalogue lists
+  }
   const itemUsers = new Float64Array(data.nItems);
   for (let p = 0; p < data.matrix.indices.length; p++) itemUsers[data.matrix.indices[p] as number]! += 1;
   for (const k of ks) {
@@ -120,7 +157,14 @@ export async function evaluateTrainTest(train: InteractionTable, test: Interacti
   const t = performance.now();
   await model.fit(data, { seed: options.seed ?? 42, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const fitS = (performance.now() - t) / 1000;
-  const scores = scoreModel(model, data, targets, options.ks, options.signal);
+  const scores = scoreModel(
+    model,
+    data,
+    targets,
+    options.ks,
+    options.signal,
+    options.sampledNegatives ? { negatives: options.sampledNegatives, seed: options.seed ?? 42 } : undefined,
+  );
   return {
     algo,
     params: { ...model.params },
