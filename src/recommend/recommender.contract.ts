@@ -101,6 +101,16 @@ export function runRecommenderContract(factory: RecommenderFactory, options: Con
       expect(m.recommend(-1, 5).items.length).toBeLessThanOrEqual(5);
     });
 
+    it('recommends from a context of recent items without a known user', async () => {
+      const data = makeData();
+      const m = await fitted();
+      const recent = ['i01', 'i02', 'i03', 'i04'].map((id) => data.itemIndex.get(id) as number);
+      const r = m.recommend({ recentItems: recent }, 3);
+      expect(r.items.length).toBeGreaterThan(0);
+      for (const it of r.items) expect(recent).not.toContain(it);
+      if (options.personalised ?? true) for (const it of r.items) expect(Number(data.itemIds[it]?.slice(1))).toBeLessThan(10);
+    });
+
     it('returns at most the unseen catalogue when k exceeds it', async () => {
       const data = makeData();
       const m = await fitted();
