@@ -250,7 +250,7 @@ export class SearchEngine {
     for (const f of filters) {
       const field = f.field.startsWith('attrs.') ? f.field.slice(6) : f.field;
       if (!BUILTIN_FIELDS.includes(f.field) && !this.attrKeys?.has(field)) {
-        const known = [...BUILTIN_FIELDS.filter((x) => x !== 'id'), ...[...(this.attrKeys ?? [])].slice(0, 30)];
+        const known = [...new Set([...BUILTIN_FIELDS.filter((x) => x !== 'id'), ...[...(this.attrKeys ?? [])].slice(0, 30)])];
         throw new CartwiseError('INVALID_PARAM', { name: 'filters', reason: `unknown filter field "${f.field}"; known: ${known.join(', ')}` });
       }
       if ('values' in f && f.field === 'price') throw new CartwiseError('INVALID_PARAM', { name: 'filters', reason: 'price takes a range such as price:10..50' });
