@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DuckDbStore } from '../../store/duckdb/duckdb-store.ts';
+import type { StoredEvent } from '../../core/schemas/index.ts';
 import { parseParamFlags } from './evaluate-command.ts';
 
 const bin = join(import.meta.dirname, '../../../bin/cartwise.js');
@@ -64,6 +66,25 @@ describe('cartwise evaluate', () => {
     expect(r).toHaveProperty('sampled_ndcg@3');
     expect(r).not.toHaveProperty('ndcg@3');
     expect(r.sampled_negatives).toBe(4);
+  });
+
+  it("evaluates over the store's own events, weighted by type", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cartwise-eval-store-'));
+    const store = await DuckDbStore.open(join(dir, 'cartwise.duckdb'));
+    const events: StoredEvent[] = [];
+    let n = 0;
+    for (let u = 0; u < 12; u++) {
+      const base = u < 6 ? 0 : 10;
+      for (let j = 0; j < 5; j++) {
+        events.push({ id: `e${n++}`, type: j === 4 ? 'purchase' : 'view', userId: `u${u}`, itemId: `i${base + ((u + j) % 6)}`, ts: Date.UTC(2024, 0, 1) + (u * 10 + j) * 60_000 } as StoredEvent);
+      }
+    }
+    await store.appendEvents(events);
+    await store.close();
+    const out = cli(['--data-dir', dir, 'evaluate', '--protocol', 'loo', '--algo', 'itemknn', '--k', '3', '--json']);
+    const r = JSON.parse(out) as Record<string, number>;
+    expect(r.users).toBe(12);
+    expect(r['hr@3']).toBeGreaterThan(0);
   });
 
   it('reports a bad parameter or algorithm clearly', () => {
