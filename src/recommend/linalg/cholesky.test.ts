@@ -48,7 +48,10 @@ describe('parallel SPD inverse', () => {
   it('rejects a matrix that is not positive definite', async () => {
     const { allocSharedSpd, spdInverseParallel } = await import('./parallel-inverse.ts');
     const spd = allocSharedSpd(2);
-    spd.a.set([1, 2, 0, 0, 2, 1]);
+    spd.a[0] = 1;
+    spd.a[1] = 2;
+    spd.a[spd.m] = 2;
+    spd.a[spd.m + 1] = 1;
     await expect(spdInverseParallel(spd, { threads: 2 })).rejects.toThrow(/positive definite/);
   });
 });
