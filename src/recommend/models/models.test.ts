@@ -78,7 +78,7 @@ describe('SAR', () => {
 describe('EASE', () => {
   it('scores only the capped (most popular) items', async () => {
     const data = buildFromRows([r('a', 'x', 0), r('a', 'y', 1), r('b', 'x', 2), r('b', 'y', 3), r('c', 'x', 4), r('c', 'z', 5)]);
-    const m = new EaseRecommender({ lambda: 1, maxItems: 2 });
+    const m = new EaseRecommender({ lambda: 1, maxItems: 2, dropout: 0, halfLifeDays: 0, threads: 1 });
     await m.fit(data);
     expect(m.dim).toBe(2);
     const out = new Float64Array(data.nItems);
