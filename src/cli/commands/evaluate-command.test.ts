@@ -49,6 +49,19 @@ describe('cartwise evaluate', () => {
     expect(r['hr@5'] as number).toBeGreaterThan(0.5);
   });
 
+  it('--algo auto selects on the training file alone (validating like the files were split) and reports the winner', () => {
+    const f = files();
+    const r = JSON.parse(cli(['evaluate', '--train', f.train, '--test', f.test, '--algo', 'auto', '--budget', '60s', '--k', '5', '--json'])) as {
+      algo: string; auto: boolean; 'hr@5': number; selection: { validation: { kind: string }; winner: { algo: string }; candidates: { status: string }[] };
+    };
+    expect(r.auto).toBe(true);
+    expect(r.selection.validation.kind).toBe('loo');
+    expect(r.algo).toBe(r.selection.winner.algo);
+    expect(r.selection.candidates.filter((c) => c.status === 'ok').length).toBeGreaterThan(3);
+    expect(r['hr@5']).toBeGreaterThan(0.5);
+    expect(() => cli(['evaluate', '--train', f.train, '--test', f.test, '--algo', 'auto,ease', '--json'])).toThrow(/auto.*runs alone/);
+  });
+
   it('compares several algorithms over a protocol split, writing a report and a table', () => {
     const f = files();
     const report = join(f.dir, 'report.json');

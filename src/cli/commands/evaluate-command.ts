@@ -4,8 +4,11 @@ import { CartwiseError } from '../../core/errors.ts';
 import { readInteractionCsv, type InteractionTable } from '../../recommend/interactions/csv-rows.ts';
 import { DefaultEventWeights } from '../../recommend/interactions/interaction-builder.ts';
 import { evaluateTrainTest, type EvaluationResult } from '../../recommend/eval/evaluator.ts';
+import { inferSplitProtocol } from '../../recommend/eval/infer-protocol.ts';
 import { splitInteractions, subsetTable, type SplitProtocol } from '../../recommend/eval/split.ts';
 import { getFactory } from '../../recommend/models/index.ts';
+import { selectModel, type Leaderboard } from '../../recommend/selection/model-selection.ts';
+import { parseBudgetMs } from '../../recommend/selection/training-jobs.ts';
 import type { Store } from '../../store/store.ts';
 import { withContext, type GlobalFlags } from '../context.ts';
 import { table } from '../format.ts';
@@ -26,6 +29,8 @@ interface EvaluateFlags extends GlobalFlags {
   k: string;
   out?: string;
   sampledNegatives?: string;
+  budget?: string;
+  metric?: string;
 }
 
 /** Parses `key=value` (value: number, true/false, or string); `algo.key=value` targets one algorithm. */
@@ -114,7 +119,9 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--stratify <group>', 'random protocol: user or item', 'user')
     .option('--min-user <n>', 'drop users with fewer interactions before splitting', '2')
     .option('--seed <n>', 'seed of the split and of the models', '42')
-    .requiredOption('--algo <names>', 'algorithm name or comma-separated names (pop, itemknn, sar, ease, …)')
+    .requiredOption('--algo <names>', 'algorithm name or comma-separated names (pop, itemknn, sar, ease, …), or `auto`: model selection on the training data alone, then the winner is evaluated')
+    .option('--budget <duration>', 'auto: time budget of the model selection (e.g. 90s, 10m)', '10m')
+    .option('--metric <name>', 'auto: metric the selection maximises on its validation split', 'ndcg@10')
     .option('--param <key=value>', 'hyper-parameter, repeatable; `algo.key=value` for one algorithm', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--k <list>', 'cut-offs, comma-separated', '10,20')
     .option('--out <file>', 'write the JSON report here')
@@ -122,7 +129,12 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--json', 'print JSON (one object for one algorithm)')
     .action(async (flags: EvaluateFlags) => {
       const merged: EvaluateFlags = { ...(program.opts() as GlobalFlags), ...flags };
-      const algos = merged.algo.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+      const requested = merged.algo.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+      const auto = requested.includes('auto');
+      if (auto && requested.length > 1) throw new CartwiseError('INVALID_PARAM', { name: 'algo', reason: '`auto` runs alone (it chooses among every algorithm)' });
+      if (auto && merged.param.length > 0) throw new CartwiseError('INVALID_PARAM', { name: 'param', reason: '`auto` chooses the parameters itself' });
+      const budgetMs = parseBudgetMs(merged.budget ?? '10m');
+      let algos = auto ? [] : requested;
       for (const a of algos) getFactory(a);
       const ks = merged.k.split(',').map((k) => Number(k.trim()));
       if (ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new CartwiseError('INVALID_PARAM', { name: 'k', reason: `expected comma-separated positive integers; got "${merged.k}"` });
@@ -149,6 +161,24 @@ export function registerEvaluateCommand(program: Command): void {
           });
           split = { train: subsetTable(all, s.train), test: subsetTable(all, s.test), protocol };
         }
+        let selection: Leaderboard | undefined;
+        if (auto) {
+          // Model selection sees only the training data: it holds out the last part of the training time range.
+          const progress = merged.json ? undefined : createProgress('model selection');
+          const validationProtocol = split.protocol === 'files' ? inferSplitProtocol(split.train, split.test) : (split.protocol as 'time' | 'loo' | 'random');
+          selection = await selectModel(split.train, {
+            validationProtocol,
+            budgetMs,
+            metric: merged.metric ?? 'ndcg@10',
+            seed,
+            signal: controller.signal,
+            ...(progress ? { onProgress: (p) => progress.update(p.done, `${p.phase}${p.algo ? ' ' + p.algo : ''}`) } : {}),
+          });
+          progress?.finish();
+          if (!selection.winner) throw new CartwiseError('VALIDATION_FAILED', { reason: 'model selection found no candidate that trained within the budget' });
+          algos = [selection.winner.algo];
+          params.set(selection.winner.algo, selection.winner.params);
+        }
         const results: EvaluationResult[] = [];
         for (const algo of algos) {
           const progress = merged.json ? undefined : createProgress(`fit ${algo}`);
@@ -162,10 +192,22 @@ export function registerEvaluateCommand(program: Command): void {
           progress?.finish();
           results.push(r);
         }
-        const report = { protocol: split.protocol, trainRows: split.train.length, testRows: split.test.length, ks, results };
+        const selectionReport = selection && {
+          metric: selection.metric,
+          validation: selection.protocol,
+          validationUsers: selection.validationUsers,
+          winner: selection.winner,
+          elapsedS: Math.round(selection.elapsedMs) / 1000,
+          candidates: selection.entries.map((e) => ({ algo: e.algo, params: e.params, status: e.status, ...(e.score !== undefined ? { score: e.score } : {}) })),
+        };
+        const report = { protocol: split.protocol, trainRows: split.train.length, testRows: split.test.length, ks, results, ...(selectionReport ? { selection: selectionReport } : {}) };
         if (merged.out) writeFileSync(merged.out, JSON.stringify(report, null, 2) + '\n');
-        if (merged.json) process.stdout.write(JSON.stringify(results.length === 1 ? results[0] : report) + '\n');
-        else process.stdout.write(`protocol ${split.protocol} · train ${split.train.length} rows · test ${split.test.length} rows\n\n${render(results, ks)}\n`);
+        const single = results.length === 1 ? { ...results[0], ...(selectionReport ? { auto: true, selection: selectionReport } : {}) } : report;
+        if (merged.json) process.stdout.write(JSON.stringify(single) + '\n');
+        else {
+          const chosen = selectionReport?.winner ? `model selection chose ${selectionReport.winner.algo} ${JSON.stringify(selectionReport.winner.params)} (${selectionReport.metric} ${selectionReport.winner.score.toFixed(4)} on its validation split)\n` : '';
+          process.stdout.write(`${chosen}protocol ${split.protocol} · train ${split.train.length} rows · test ${split.test.length} rows\n\n${render(results, ks)}\n`);
+        }
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -59,7 +59,7 @@ export interface LeaderboardEntry {
 /** The outcome of a selection run (kept as JSON in the store and served by `GET /v1/models`). */
 export interface Leaderboard {
   metric: string;
-  protocol: { kind: 'time'; testFraction: number };
+  protocol: { kind: 'time' | 'loo' | 'random'; testFraction?: number };
   trainRows: number;
   testRows: number;
   /** Users scored on the validation split (after sampling). */
@@ -84,6 +84,12 @@ export interface SelectionOptions {
   grids?: Readonly<Record<string, ParamGrid>>;
   /** Share of the time range held out for validation (default 0.1). */
   testFraction?: number;
+  /**
+   * How the validation split is cut (default `time`: the last `testFraction` of the time range, what serving
+   * faces). `loo` holds out each user's last interaction; `random` holds out 25% of each user's rows (seeded).
+   * Match the protocol the chosen model will be judged by.
+   */
+  validationProtocol?: 'time' | 'loo' | 'random';
   /** At most this many validation users are scored (seeded sample; default 3000). */
   maxValidationUsers?: number;
   /** Builder options of the training matrix. */
@@ -139,7 +145,8 @@ export async function selectModel(table: InteractionTable & Partial<Pick<EventTa
   const seed = options.seed ?? 42;
   const candidates = candidatesFor(options.algorithms ?? defaultAlgorithms(), options.grids);
 
-  const split = splitInteractions(table, { protocol: 'time', testFraction, minUserInteractions: 2 });
+  const validationProtocol = options.validationProtocol ?? 'time';
+  const split = splitInteractions(table, { protocol: validationProtocol, testFraction, ratio: 0.75, stratify: 'user', seed, minUserInteractions: 2 });
   const data = buildEventData(table, options.interactions ?? {}, split.train);
   const test = subsetTable(table, split.test);
   const targets = sampleTargets(buildTargets(data, test), options.maxValidationUsers ?? 3000, seed);
@@ -212,7 +219,7 @@ export async function selectModel(table: InteractionTable & Partial<Pick<EventTa
   const best = ranked[0]?.status === 'ok' ? ranked[0] : undefined;
   return {
     metric: metric.key,
-    protocol: { kind: 'time', testFraction },
+    protocol: validationProtocol === 'time' ? { kind: 'time', testFraction } : { kind: validationProtocol },
     trainRows: split.train.length,
     testRows: split.test.length,
     validationUsers: targets.size,
