@@ -1,4 +1,5 @@
 import type { Item, StoredEvent, User } from '../core/schemas/index.ts';
+import type { InteractionBatch, StoreStats } from './store.ts';
 
 /** Row ↔ entity mapping shared by the SQL adapters (snake_case columns, JSON columns as text). */
 export function parseJsonColumn<T>(value: unknown): T | undefined {
@@ -50,4 +51,63 @@ export function eventFromRow(row: Record<string, unknown>): StoredEvent {
   setIf(e, 'props', parseJsonColumn<Record<string, string | number | boolean>>(row['props']));
   setIf(e, 'recId', row['rec_id'] as string | null);
   return e;
+}
+
+/**
+ * Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`, leaving question marks inside string literals,
+ * quoted identifiers and comments alone.
+ */
+export function toDollarParams(sql: string): string {
+  let out = '';
+  let n = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i] as string;
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1);
+      const stop = end < 0 ? sql.length : end + 1;
+      out += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end < 0 ? sql.length : end;
+      out += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (c === '?') {
+      out += `$${++n}`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** An empty columnar interaction batch with room for `capacity` rows. */
+export function emptyBatch(capacity: number): InteractionBatch {
+  return {
+    length: 0, userIds: [], itemIds: [], types: [], sessionIds: [],
+    ts: new Float64Array(capacity), rating: new Float64Array(capacity), quantity: new Float64Array(capacity),
+  };
+}
+
+/** A batch's typed arrays cut to its length (the last, partial batch of a scan). */
+export function trimBatch(b: InteractionBatch): InteractionBatch {
+  return { ...b, ts: b.ts.slice(0, b.length), rating: b.rating.slice(0, b.length), quantity: b.quantity.slice(0, b.length) };
+}
+
+/** Assembles {@link StoreStats} from the adapters' count queries (same column aliases in every dialect). */
+export function statsFromRows(
+  totals: Record<string, unknown> | undefined,
+  byType: Record<string, unknown>[],
+  items: unknown,
+  profiles: unknown,
+): StoreStats {
+  return {
+    events: Number(totals?.['events'] ?? 0),
+    eventsByType: Object.fromEntries(byType.map((r) => [String(r['type']), Number(r['n'])])),
+    users: Number(totals?.['users'] ?? 0),
+    items: Number(items ?? 0),
+    userProfiles: Number(profiles ?? 0),
+    firstEventAt: (totals?.['first'] as string | null) ?? null,
+    lastEventAt: (totals?.['last'] as string | null) ?? null,
+  };
 }

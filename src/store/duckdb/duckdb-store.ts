@@ -4,7 +4,7 @@ import { DuckDBInstance, blobValue, type DuckDBConnection, type DuckDBValue } fr
 import { CartwiseError } from '../../core/errors.ts';
 import type { Item, StoredEvent, User } from '../../core/schemas/index.ts';
 import { decodeArtifact, encodeArtifact } from '../artifact-codec.ts';
-import { eventFromRow, itemFromRow, userFromRow } from '../rows.ts';
+import { emptyBatch, eventFromRow, itemFromRow, statsFromRows, toDollarParams, trimBatch, userFromRow } from '../rows.ts';
 import type { AppendResult, Artifact, ArtifactInfo, InteractionBatch, InteractionScanOptions, ListItemsOptions, Store, StoreStats } from '../store.ts';
 import { duckDbMigrations } from './migrations.ts';
 
@@ -331,21 +331,11 @@ export class DuckDbStore implements Store {
     const byType = await this.rows('SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY n DESC, type');
     const [items] = await this.rows('SELECT count(*) AS n FROM items');
     const [profiles] = await this.rows('SELECT count(*) AS n FROM users');
-    return {
-      events: Number(totals?.['events'] ?? 0),
-      eventsByType: Object.fromEntries(byType.map((r) => [String(r['type']), Number(r['n'])])),
-      users: Number(totals?.['users'] ?? 0),
-      items: Number(items?.['n'] ?? 0),
-      userProfiles: Number(profiles?.['n'] ?? 0),
-      firstEventAt: (totals?.['first'] as string | null) ?? null,
-      lastEventAt: (totals?.['last'] as string | null) ?? null,
-    };
+    return statsFromRows(totals, byType, items?.['n'], profiles?.['n']);
   }
 
   async query<T extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    let n = 0;
-    const text = sql.replace(/\?/g, () => `$${++n}`);
-    return (await this.rows(text, params)) as T[];
+    return (await this.rows(toDollarParams(sql), params)) as T[];
   }
 
   saveArtifact(name: string, artifact: Artifact): Promise<void> {
@@ -378,15 +368,4 @@ export class DuckDbStore implements Store {
       this.instance.closeSync();
     });
   }
-}
-
-function emptyBatch(capacity: number): InteractionBatch {
-  return {
-    length: 0, userIds: [], itemIds: [], types: [], sessionIds: [],
-    ts: new Float64Array(capacity), rating: new Float64Array(capacity), quantity: new Float64Array(capacity),
-  };
-}
-
-function trimBatch(b: InteractionBatch): InteractionBatch {
-  return { ...b, ts: b.ts.slice(0, b.length), rating: b.rating.slice(0, b.length), quantity: b.quantity.slice(0, b.length) };
 }

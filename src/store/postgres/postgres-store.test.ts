@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../store.contract.ts';
-import { PostgresStore, parsePostgresUrl, redactUrl, toDollarParams } from './postgres-store.ts';
+import { toDollarParams } from '../rows.ts';
+import { PostgresStore, parsePostgresUrl, redactUrl } from './postgres-store.ts';
 import { DEFAULT_TEST_PG_URL, dropSchemas, openTestStore, postgresUnavailable, withTestSchema } from './testing.ts';
 
 const PG_URL = process.env['CARTWISE_TEST_PG_URL'] ?? DEFAULT_TEST_PG_URL;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { CartwiseError } from '../../core/errors.ts';
 import type { Item, StoredEvent, User } from '../../core/schemas/index.ts';
 import { decodeArtifact, encodeArtifact } from '../artifact-codec.ts';
-import { eventFromRow, itemFromRow, userFromRow } from '../rows.ts';
+import { emptyBatch, eventFromRow, itemFromRow, statsFromRows, toDollarParams, trimBatch, userFromRow } from '../rows.ts';
 import type { AppendResult, Artifact, ArtifactInfo, InteractionBatch, InteractionScanOptions, ListItemsOptions, Store, StoreStats } from '../store.ts';
 import { postgresMigrations } from './migrations.ts';
 
@@ -90,33 +90,6 @@ function failed(err: unknown, what?: string): CartwiseError {
   return new CartwiseError('STORE_FAILED', { reason: what ? `${what}: ${message}` : message });
 }
 
-/**
- * Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`, leaving question marks inside string literals,
- * quoted identifiers and comments alone.
- */
-export function toDollarParams(sql: string): string {
-  let out = '';
-  let n = 0;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i] as string;
-    if (c === "'" || c === '"') {
-      const end = sql.indexOf(c, i + 1);
-      const stop = end < 0 ? sql.length : end + 1;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end < 0 ? sql.length : end;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (c === '?') {
-      out += `$${++n}`;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -519,15 +492,7 @@ export class PostgresStore implements Store {
     const [totals] = await this.rows(`SELECT count(*) AS events, count(DISTINCT user_id) AS users, ${iso('min(ts)')} AS first, ${iso('max(ts)')} AS last FROM events`);
     const byType = await this.rows('SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY n DESC, type');
     const [counts] = await this.rows('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM users) AS profiles');
-    return {
-      events: Number(totals?.['events'] ?? 0),
-      eventsByType: Object.fromEntries(byType.map((r) => [String(r['type']), Number(r['n'])])),
-      users: Number(totals?.['users'] ?? 0),
-      items: Number(counts?.['items'] ?? 0),
-      userProfiles: Number(counts?.['profiles'] ?? 0),
-      firstEventAt: (totals?.['first'] as string | null) ?? null,
-      lastEventAt: (totals?.['last'] as string | null) ?? null,
-    };
+    return statsFromRows(totals, byType, counts?.['items'], counts?.['profiles']);
   }
 
   async query<T extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -570,15 +535,4 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-function emptyBatch(capacity: number): InteractionBatch {
-  return {
-    length: 0, userIds: [], itemIds: [], types: [], sessionIds: [],
-    ts: new Float64Array(capacity), rating: new Float64Array(capacity), quantity: new Float64Array(capacity),
-  };
-}
-
-function trimBatch(b: InteractionBatch): InteractionBatch {
-  return { ...b, ts: b.ts.slice(0, b.length), rating: b.rating.slice(0, b.length), quantity: b.quantity.slice(0, b.length) };
 }
