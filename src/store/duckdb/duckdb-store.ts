@@ -55,7 +55,9 @@ export class DuckDbStore implements Store {
     } catch (err) {
       const reason = (err as Error).message;
       throw new CartwiseError('STORE_FAILED', {
-        reason: /lock/i.test(reason) ? `${path} is in use by another Cartwise process (DuckDB allows one process at a time): ${reason}` : reason,
+        reason: /lock/i.test(reason)
+          ? `${path} is in use by another Cartwise process (an embedded DuckDB store allows one process at a time): stop \`cartwise serve\` first, send the data over HTTP instead, or use a PostgreSQL store. ${reason}`
+          : reason,
       });
     }
     const writer = await instance.connect();
