@@ -93,4 +93,33 @@ describe('search routes', () => {
     expect(r.body).toContain('/v1/search?');
     expect(r.body).toContain('/v1/autocomplete?q=');
   });
+  it('personalises with the recommendation engine when a userId is given', async () => {
+    await t.store.upsertItems([
+      { id: 'k1', title: 'Blue enamel kettle', category: 'Kitchen > Kettles', price: 30 },
+      { id: 'k2', title: 'Blue enamel kettle', category: 'Kitchen > Kettles', price: 30 },
+    ]);
+    const order = async (url: string) => (await get(url)).json().hits.map((h: { id: string }) => h.id);
+    let plain: string[] = [];
+    for (let tries = 0; tries < 40 && plain.length < 2; tries++) {
+      await new Promise((r) => setTimeout(r, 100)); // the service re-reads the catalogue at most once a second
+      plain = await order('/v1/search?q=kettle');
+    }
+    expect([...plain].sort()).toEqual(['k1', 'k2']);
+    const favourite = plain[1] === 'k1' ? 'k1' : 'k2';
+    const calls: unknown[] = [];
+    t.ctx.recommendations = {
+      async recommend(req: unknown) {
+        calls.push(req);
+        return { recId: 'r', strategy: 'personalized', model: null, items: [{ id: favourite, score: 2 }, { id: 'd1', score: 1 }] };
+      },
+    } as unknown as NonNullable<typeof t.ctx.recommendations>;
+    try {
+      expect((await order('/v1/search?q=kettle&userId=fan'))[0]).toBe(favourite);
+      expect(calls).toEqual([{ userId: 'fan', k: 200 }]);
+      expect((await order('/v1/search?q=kettle'))[0]).toBe(plain[0]);
+    } finally {
+      delete t.ctx.recommendations;
+    }
+  });
+
 });

@@ -15,10 +15,25 @@ const services = new WeakMap<Store, SearchService>();
 export function searchServiceOf(ctx: AppContext): SearchService {
   let s = services.get(ctx.store);
   if (!s) {
-    s = new SearchService(ctx.store, { log: ctx.log });
+    s = new SearchService(ctx.store, { log: ctx.log, recommendationScores: (userId) => recommendationScoresFor(ctx, userId) });
     services.set(ctx.store, s);
   }
   return s;
+}
+
+/**
+ * The recommendation engine's view of a shopper, as 0..1 scores of their top 200 items (score / best score), for
+ * the search ranking's `recommendation` term. Only personalised answers count: a cold shopper's popularity list
+ * would duplicate the search's own popularity signal.
+ */
+async function recommendationScoresFor(ctx: AppContext, userId: string): Promise<Map<string, number> | undefined> {
+  const service = ctx.recommendations;
+  if (!service) return undefined;
+  const r = await service.recommend({ userId, k: 200 });
+  if (r.strategy !== 'personalized' || r.items.length === 0) return undefined;
+  const best = Math.max(...r.items.map((i) => i.score));
+  if (!(best > 0)) return undefined;
+  return new Map(r.items.map((i) => [i.id, Math.max(0, i.score) / best]));
 }
 
 /** Installs a prebuilt service for a store (benchmarks and tests that index outside the store). */
