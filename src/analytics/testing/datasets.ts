@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { splitCsvRecord } from '../../core/csv.ts';
 import type { StoredEvent } from '../../core/schemas/index.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -57,29 +58,6 @@ export function runReference(args: string[]): Record<string, unknown> {
   return JSON.parse(out) as Record<string, unknown>;
 }
 
-/** Splits one CSV line, honouring double quotes. */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 /**
  * Loads the purchases of UCI Online Retail (CustomerID present, Quantity > 0, invoice not `C…`; InvoiceDate read
  * as UTC) as `purchase` events, and writes the same events as `user,type,ts` (ms) to `csvOut` for the reference.
@@ -92,7 +70,7 @@ export async function loadOnlineRetail(store: Store, csvOut: string, file = ONLI
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]?.replace(/\r$/, '');
     if (!line) continue;
-    const [invoice, code, , qty, date, price, customer, country] = splitCsvLine(line);
+    const [invoice, code, , qty, date, price, customer, country] = splitCsvRecord(line) ?? [];
     if (!customer || !invoice || invoice.startsWith('C') || !(Number(qty) > 0) || !code || !date) continue;
     const userId = customer.replace(/\.0$/, '');
     const ts = Date.parse(date.replace(' ', 'T') + 'Z');

@@ -8,7 +8,7 @@ import { categoryPathFromCode, createRees46Mapper, parseRees46Time } from './ree
 import { createRetailRocketMapper } from './retailrocket.ts';
 import { createSequenceMapper } from './sequences.ts';
 import { createTaobaoMapper } from './taobao.ts';
-import { splitCsvRecord } from './csv.ts';
+import { splitCsvRecord } from '../../core/csv.ts';
 
 /** Runs a mapper on a CSV-ish line the way the runner does. */
 function run(mapper: RowMapper, text: string, split: (t: string) => string[] = (t) => splitCsvRecord(t) ?? [], line = 2): MapResult {

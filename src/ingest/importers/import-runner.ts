@@ -7,7 +7,7 @@ import { eventSchema, itemSchema, userSchema, validate, type Item, type StoredEv
 import { parseJsonColumn } from '../../store/rows.ts';
 import type { Store } from '../../store/store.ts';
 import { pseudonymize } from '../prepare-events.ts';
-import { csvQuote, splitCsvRecord } from './csv.ts';
+import { csvQuote, splitCsvRecord } from '../../core/csv.ts';
 import type { FieldSplit, FormatOptionValues, ImportFormat, ImportPart, RowMapper } from './import-format.ts';
 import { inspectSource, readRecords } from './record-reader.ts';
 

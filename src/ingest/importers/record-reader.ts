@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CartwiseError } from '../../core/errors.ts';
-import { hasOpenQuote } from './csv.ts';
+import { hasOpenQuote } from '../../core/csv.ts';
 
 /** How a file's text is cut into records. */
 export type RecordSyntax =

@@ -7,6 +7,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { splitCsvRecord } from '../../core/csv.ts';
 import { CartwiseError } from '../../core/errors.ts';
 import { parseTimestamp } from '../../core/time.ts';
 
@@ -19,31 +20,6 @@ export interface InteractionTable {
   ts: Float64Array;
   /** [length] */
   weights: Float64Array;
-}
-
-/** Splits one CSV line, honouring double quotes (`""` inside quotes is a quote). */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else quoted = false;
-      } else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
 
 /**
@@ -75,7 +51,7 @@ export async function readInteractionCsv(path: string): Promise<InteractionTable
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length === 0) continue;
     if (!header) {
-      header = splitCsvLine(line.replace(/^\uFEFF/, '')).map((h) => h.trim());
+      header = (splitCsvRecord(line.replace(/^\uFEFF/, '')) ?? fail('the header has an unclosed quote')).map((h) => h.trim());
       ui = header.indexOf('user');
       ii = header.indexOf('item');
       ti = header.indexOf('ts');
@@ -84,7 +60,7 @@ export async function readInteractionCsv(path: string): Promise<InteractionTable
       if (ii < 0) fail(`the header has no "item" column (got ${header.join(',')}); expected user,item,ts[,weight]`);
       continue;
     }
-    const cells = splitCsvLine(line);
+    const cells = splitCsvRecord(line) ?? fail('a quoted field is not closed on this line');
     const user = cells[ui];
     const item = cells[ii];
     if (!user) fail('field "user" is empty');
