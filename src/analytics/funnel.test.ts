@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../core/schemas/index.ts';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.ts';
 import { parseEventFilter, splitTopLevel } from './filters.ts';
-import { computeFunnel, funnelDropOffPaths, funnelDropOffs, type FunnelOptions } from './funnel.ts';
+import { attemptsSql, computeFunnel, funnelDropOffPaths, funnelDropOffs, type FunnelOptions, type FunnelUserKey } from './funnel.ts';
+import type { Sql } from './sql.ts';
 
 const T0 = Date.UTC(2025, 2, 3, 12, 0, 0);
 const MIN = 60_000;
@@ -170,5 +171,27 @@ describe('step syntax', () => {
     expect(() => parseEventFilter('view[colour=red]', 'steps[0]')).toThrow(/steps\[0\].*unknown filter/);
     expect(() => parseEventFilter('View', 'steps[1]')).toThrow(/steps\[1\]/);
     expect(() => parseEventFilter("view[attr.x'y=1]", 'steps[0]')).toThrow(/steps\[0\]\.attrs/);
+  });
+});
+
+describe('funnel user keys (DuckDB)', () => {
+  it('gives the same attempts by hash as by id, and fails loudly when a link matches another user', async () => {
+    const store = await DuckDbStore.open(':memory:');
+    await store.appendEvents([
+      ev('k1', 'view', 0), ev('k2', 'add_to_cart', 5), ev('k1', 'add_to_cart', 10), ev('k2', 'view', 1), ev('k2', 'purchase', 20),
+      ev('k1', 'purchase', 30, 'A'), ev('k2', 'view', 40, 'A'), ev('k2', 'add_to_cart', 41, 'A'), ev('k1', 'search', 2, undefined, { query: 'q' }),
+    ]);
+    const attempts = async (q: Sql) => store.query(`${q.text} SELECT u, t0, t1, t2, lvl FROM lv ORDER BY u, t0`, q.params);
+    for (const sameItem of [false, true]) {
+      const q = (userKey: FunnelUserKey) => attemptsSql(store, { ...window60, sameItem }, userKey);
+      expect(q('hash').text).toMatch(/hash\(e\.user_id/);
+      expect(await attempts(q('hash'))).toEqual(await attempts(q('id')));
+      // Every user (and item) with one hash: the view of k1 at minute 0 would find k2's cart at minute 5.
+      const colliding = q('hash');
+      const text = colliding.text.replace(/hash\(e\.user_id(, e\.item_id)?\)/, 'CAST(1 AS UBIGINT)');
+      await expect(attempts({ ...colliding, text })).rejects.toThrow(/user key collision/);
+    }
+    expect((await computeFunnel(store, window60)).users).toEqual([2, 2, 2]);
+    await store.close();
   });
 });

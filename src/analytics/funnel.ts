@@ -10,7 +10,9 @@
  *
  * In SQL each chain link is an as-of join ("first matching event after this key", DuckDB `ASOF JOIN`,
  * PostgreSQL a running `min` window over left keys and right rows) on an ordering key `t * 64 + firstStepIndex`, so ties at equal
- * timestamps resolve in step order and one event never serves two steps. Cost: one sort-merge per step.
+ * timestamps resolve in step order and one event never serves two steps; step times are read back as `key >> 6`
+ * (arithmetic shift, so floor division for any sign). Cost: one sort-merge per step. On DuckDB the links match
+ * users by a hash of the id, checked per match (see {@link attemptsSql}).
  *
  * Exclusion steps (`{ filter, fromStep, toStep }`, 1-based): an attempt is discarded when an exclusion event
  * happens at or after its `fromStep` event and before its `toStep` event (or, if the attempt never reached
@@ -178,11 +180,25 @@ function nextJoin(store: Store, left: string, right: string, cols: string, on: s
   return asofJoin(store, { left, right, cols, on, cmp: '>', leftKey, rightKey: 'k', alias, outer: true });
 }
 
+/** How the as-of joins match a user: by id, or (DuckDB) by a 64-bit hash of the id, checked (see {@link attemptsSql}). */
+export type FunnelUserKey = 'id' | 'hash';
+
+/** The message of the error a `'hash'` funnel query raises when two users' ids hash alike; {@link runAttempts} then reruns by id. */
+const USER_KEY_COLLISION = 'cartwise: funnel user key collision';
+
 /**
  * The CTEs shared by every funnel query, ending in `lv(u, bval, t0..t{n-1}, lvl)`: one row per valid attempt
  * with its level and step times. `bval` is the breakdown value ('' without a breakdown).
+ *
+ * With `userKey` `'hash'` (DuckDB only) the step links join on `hash(user_id)` instead of the VARCHAR id: the
+ * as-of join sorts all step-1 events by user and key, and integer keys sort about a third faster. Still exact:
+ * each link also reads the matched event's user id and the query fails with {@link USER_KEY_COLLISION} when it
+ * differs from the attempt's. When no link matched another user's event, every match is the nearest among the
+ * user's own events (the nearest over a superset, and it is the user's), and a link without a match has none
+ * of the user's events either; so the result equals the one by id. On the error, {@link runAttempts} reruns by id.
  */
-export function attemptsSql(store: Store, o: FunnelOptions): Sql {
+export function attemptsSql(store: Store, o: FunnelOptions, userKey: FunnelUserKey = 'id'): Sql {
+  const byHash = userKey === 'hash' && store.dialect !== 'postgres';
   const d = dialectOf(store.dialect);
   const n = o.steps.length;
   const W = Math.round(o.windowMs);
@@ -222,18 +238,23 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
 
   const ctes: Sql[] = [];
   ctes.push(sql`ev AS NOT MATERIALIZED (
-    SELECT e.user_id AS u, e.item_id AS item, ${raw(d.epochMs('e.ts'))} AS t, CAST(${bval} AS VARCHAR) AS bval,
+    SELECT e.user_id AS u,${raw(!byHash ? '' : o.sameItem ? ' CASE WHEN e.item_id IS NOT NULL THEN hash(e.user_id, e.item_id) END AS uh,' : ' hash(e.user_id) AS uh,')} e.item_id AS item, ${raw(d.epochMs('e.ts'))} AS t, CAST(${bval} AS VARCHAR) AS bval,
       CASE ${caseSteps} ELSE NULL END AS ms, ${flags}
     FROM events e${raw(withItems ? ' LEFT JOIN items i ON i.id = e.item_id' : '')}${extraJoin}
     WHERE e.type IN (${join(types.map((t) => sql`${t}`), ', ')}) AND ${rangeSql(store, o)}${segmentCond})`);
-  ctes.push(sql`s0 AS (SELECT ev.u, ev.item, CAST(${s0Bval} AS VARCHAR) AS bval, ev.t AS t0, ev.t * 64 + ev.ms AS k0 FROM ev${s0Join} WHERE ev.m0)`);
-  for (let i = 1; i < n; i++) ctes.push(raw(`s${i} AS (SELECT u, item, t, t * 64 + ms AS k FROM ev WHERE m${i})`));
+  ctes.push(sql`s0 AS (SELECT ev.u,${raw(byHash ? ' ev.uh,' : '')} ev.item, CAST(${s0Bval} AS VARCHAR) AS bval, ev.t * 64 + ev.ms AS k0 FROM ev${s0Join} WHERE ev.m0)`);
+  for (let i = 1; i < n; i++) ctes.push(raw(`s${i} AS (SELECT u,${byHash ? ' uh,' : ''} item, t * 64 + ms AS k FROM ev WHERE m${i})`));
   exclusions.forEach((_, j) => ctes.push(raw(`x${j} AS (SELECT u, t, t * 64 + 63 AS k FROM ev WHERE x${j})`)));
   let prev = 's0';
-  const itemOn = o.sameItem ? ['a.item = s.item'] : [];
+  // By hash with `sameItem`, `uh` hashes the user and the item (NULL without an item, which matches nothing).
+  const itemOn = o.sameItem && !byHash ? ['a.item = s.item'] : [];
   for (let i = 1; i < n; i++) {
-    const on = ['a.u = s.u', ...itemOn];
-    ctes.push(sql`a${raw(String(i))} AS (${nextJoin(store, prev, `s${i}`, `j${i}.t AS t${i}, j${i}.k AS k${i}`, on, i === 1 ? 'k0' : `k${i - 1}`, `j${i}`)})`);
+    const on = [byHash ? 'a.uh = s.uh' : 'a.u = s.u', ...itemOn];
+    const link = nextJoin(store, prev, `s${i}`, `j${i}.k AS k${i}${byHash ? `, j${i}.u AS ju${i}, j${i}.item AS jitem${i}` : ''}`, on, i === 1 ? 'k0' : `k${i - 1}`, `j${i}`);
+    // An error rather than a flag: every consumer reads all of `a{i}`'s rows, so none can miss it.
+    const other = `ju${i} <> u${o.sameItem ? ` OR jitem${i} <> item` : ''}`;
+    const check = byHash ? ` WHERE CASE WHEN ${other} THEN error('${USER_KEY_COLLISION}') ELSE TRUE END` : '';
+    ctes.push(byHash ? sql`a${raw(String(i))} AS (SELECT * FROM (${link}) c${raw(`${i}${check}`)})` : sql`a${raw(String(i))} AS (${link})`);
     prev = `a${i}`;
     if (i === 1 && exclusions.length === 0) {
       // Attempts that find the same step-2 event follow the same chain from there on; the latest of them has the
@@ -241,7 +262,7 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
       // levels and shrinks the rest of the query to at most one attempt per step-2 event. (Not with exclusions:
       // a later start can see an exclusion event that an earlier one does not.)
       const item = o.sameItem ? 'item' : 'NULL AS item';
-      ctes.push(raw(`r1 AS (SELECT u, ${item}, bval, max(t0) AS t0, max(k0) AS k0, max(t1) AS t1, k1 FROM a1 GROUP BY u, ${o.sameItem ? 'item, ' : ''}bval, k1)`));
+      ctes.push(raw(`r1 AS (SELECT u,${byHash ? ' any_value(uh) AS uh,' : ''} ${item}, bval, max(k0) AS k0, k1 FROM a1 GROUP BY u, ${o.sameItem ? 'item, ' : ''}bval, k1)`));
       prev = 'r1';
     }
   }
@@ -256,13 +277,28 @@ export function attemptsSql(store: Store, o: FunnelOptions): Sql {
     { length: n - 1 },
     (_, i) => `CASE WHEN ${Array.from({ length: i + 1 }, (_, j) => `t${j + 1} <= t0 + ${W}`).join(' AND ')} THEN 1 ELSE 0 END`,
   ).join(' + ');
-  ctes.push(raw(`l0 AS (SELECT *, 1 + ${lvlTerms} AS lvl FROM ${prev})`));
+  const times = Array.from({ length: n }, (_, i) => `k${i} >> 6 AS t${i}`).join(', ');
+  ctes.push(raw(`l0 AS (SELECT *, 1 + ${lvlTerms} AS lvl FROM (SELECT *, ${times} FROM ${prev}) tk)`));
   const exCond = exclusions
     .map((x, j) => `(lvl >= ${x.fromStep} AND xt${j} IS NOT NULL AND ((lvl >= ${x.toStep} AND xt${j} < t${x.toStep - 1}) OR (lvl < ${x.toStep} AND xt${j} <= t0 + ${W})))`)
     .join(' OR ');
   const tcols = Array.from({ length: n }, (_, i) => `t${i}`).join(', ');
   ctes.push(raw(`lv AS (SELECT u, coalesce(bval, '(none)') AS bval, ${tcols}, lvl FROM l0${exCond ? ` WHERE NOT (${exCond})` : ''})`));
   return sql`WITH ${join(ctes, ',\n')}`;
+}
+
+/**
+ * Runs a query built on {@link attemptsSql}: on DuckDB with users keyed by hash, rerun by id in the (never yet
+ * seen) case that two users' ids hash alike and a link matched the other user's event.
+ */
+async function runAttempts<T extends Record<string, unknown>>(store: Store, build: (userKey: FunnelUserKey) => Sql): Promise<T[]> {
+  if (store.dialect === 'postgres') return run<T>(store, build('id'));
+  try {
+    return await run<T>(store, build('hash'));
+  } catch (err) {
+    if (!String((err as Error).message).includes(USER_KEY_COLLISION)) throw err;
+    return run<T>(store, build('id'));
+  }
 }
 
 async function validateFunnel(store: Store, o: FunnelOptions): Promise<void> {
@@ -282,7 +318,6 @@ async function validateFunnel(store: Store, o: FunnelOptions): Promise<void> {
 export async function computeFunnel(store: Store, o: FunnelOptions): Promise<FunnelResult> {
   await validateFunnel(store, o);
   const n = o.steps.length;
-  const base = attemptsSql(store, o);
   const counts = Array.from({ length: n }, (_, i) => `sum(CASE WHEN lvl >= ${i + 1} THEN 1 ELSE 0 END) AS n${i}`).join(', ');
   const timings = Array.from(
     { length: n - 1 },
@@ -291,11 +326,11 @@ export async function computeFunnel(store: Store, o: FunnelOptions): Promise<Fun
       `percentile_cont(0.9) WITHIN GROUP (ORDER BY CASE WHEN lvl > ${i + 1} THEN t${i + 1} - t${i} END) AS p90_${i}`,
   ).join(', ');
   const tcols = Array.from({ length: n }, (_, i) => `t${i}`).join(', ');
-  const q = sql`${base},
+  const q = (userKey: FunnelUserKey): Sql => sql`${attemptsSql(store, o, userKey)},
     best AS (SELECT u, bval, ${raw(tcols)}, lvl FROM (SELECT lv.*, row_number() OVER (PARTITION BY u, bval ORDER BY lvl DESC, t0) AS rn FROM lv) r WHERE rn = 1),
     tot AS (SELECT bval, ${raw(counts)}${raw(o.breakdown ? '' : `, ${timings}`)} FROM best GROUP BY bval)
     SELECT * FROM tot`;
-  const rows = await run<Record<string, unknown>>(store, q);
+  const rows = await runAttempts<Record<string, unknown>>(store, q);
   const num = (v: unknown): number => Number(v ?? 0);
   const usersOf = (r: Record<string, unknown>) => Array.from({ length: n }, (_, i) => num(r[`n${i}`]));
   const ratio = (a: number, b: number): number | null => (b > 0 ? round6(a / b) : null);
@@ -358,14 +393,14 @@ export interface DropOffUser {
 export async function funnelDropOffs(store: Store, o: FunnelOptions, afterStep: number, page: { limit?: number; offset?: number } = {}): Promise<{ afterStep: number; total: number; users: DropOffUser[] }> {
   await validateFunnel(store, o);
   checkAfterStep(afterStep, o.steps.length);
-  const q = sql`${attemptsSql(store, { ...o, breakdown: undefined })},
+  const q = (userKey: FunnelUserKey): Sql => sql`${attemptsSql(store, { ...o, breakdown: undefined }, userKey)},
     best AS (SELECT u, max(lvl) AS lvl FROM lv GROUP BY u),
     reached AS (SELECT lv.u, min(lv.t${raw(String(afterStep - 1))}) AS reached_at FROM lv JOIN best b ON b.u = lv.u AND b.lvl = lv.lvl WHERE b.lvl = ${afterStep} GROUP BY lv.u)
     SELECT u AS user_id, reached_at, count(*) OVER () AS total FROM reached ORDER BY u LIMIT ${page.limit ?? 100} OFFSET ${page.offset ?? 0}`;
-  const rows = await run<{ user_id: string; reached_at: number; total: number }>(store, q);
+  const rows = await runAttempts<{ user_id: string; reached_at: number; total: number }>(store, q);
   let total = Number(rows[0]?.total ?? 0);
   if (rows.length === 0 && (page.offset ?? 0) > 0) {
-    const c = await run<{ n: number }>(store, sql`${attemptsSql(store, { ...o, breakdown: undefined })} SELECT count(*) AS n FROM (SELECT u FROM lv GROUP BY u HAVING max(lvl) = ${afterStep}) z`);
+    const c = await runAttempts<{ n: number }>(store, (userKey) => sql`${attemptsSql(store, { ...o, breakdown: undefined }, userKey)} SELECT count(*) AS n FROM (SELECT u FROM lv GROUP BY u HAVING max(lvl) = ${afterStep}) z`);
     total = Number(c[0]?.n ?? 0);
   }
   return { afterStep, total, users: rows.map((r) => ({ userId: String(r.user_id), reachedAt: Number(r.reached_at) })) };
@@ -393,7 +428,7 @@ export async function funnelDropOffPaths(store: Store, o: FunnelOptions, afterSt
   const d = dialectOf(store.dialect);
   const depth = Math.min(Math.max(options.depth ?? 3, 1), 10);
   const stepCols = Array.from({ length: depth }, (_, i) => `max(CASE WHEN rn = ${i + 1} THEN type END) AS p${i}`).join(', ');
-  const q = sql`${attemptsSql(store, { ...o, breakdown: undefined })},
+  const q = (userKey: FunnelUserKey): Sql => sql`${attemptsSql(store, { ...o, breakdown: undefined }, userKey)},
     best AS (SELECT u, max(lvl) AS lvl FROM lv GROUP BY u),
     reached AS (SELECT lv.u, min(lv.t${raw(String(afterStep - 1))}) AS ra FROM lv JOIN best b ON b.u = lv.u AND b.lvl = lv.lvl WHERE b.lvl = ${afterStep} GROUP BY lv.u),
     nxt AS (SELECT r.u, e.type, row_number() OVER (PARTITION BY r.u ORDER BY e.ts, e.id) AS rn
@@ -402,7 +437,7 @@ export async function funnelDropOffPaths(store: Store, o: FunnelOptions, afterSt
               UNION ALL SELECT r.u, ${raw(Array.from({ length: depth }, () => 'NULL').join(', '))} FROM reached r WHERE NOT EXISTS (SELECT 1 FROM nxt WHERE nxt.u = r.u))
     SELECT ${raw(Array.from({ length: depth }, (_, i) => `p${i}`).join(', '))}, count(*) AS users FROM paths
     GROUP BY ${raw(Array.from({ length: depth }, (_, i) => `p${i}`).join(', '))} ORDER BY users DESC, ${raw(Array.from({ length: depth }, (_, i) => `p${i}`).join(', '))} LIMIT ${options.limit ?? 10}`;
-  const rows = await run<Record<string, unknown>>(store, q);
+  const rows = await runAttempts<Record<string, unknown>>(store, q);
   return {
     afterStep,
     paths: rows.map((r) => {
