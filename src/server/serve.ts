@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
+import { rfmUsers } from '../analytics/rfm.ts';
 import { startRecommendations } from '../recommend/serving/start-serving.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
@@ -13,7 +14,12 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured host and port. */
 export async function startServer(config: Config, store: Store, log: Logger): Promise<RunningServer> {
-  const recs = await startRecommendations(store, { log, logImpressions: config.recommendImpressions });
+  const recs = await startRecommendations(store, {
+    log,
+    logImpressions: config.recommendImpressions,
+    // Segment-limited recommendation rules use the analytics' RFM segment of the shopper.
+    segmentOf: async (userId) => (await rfmUsers(store, { userId, limit: 1 }))[0]?.segment ?? 'no_purchase',
+  });
   const app = await buildApp({ config, store, log, recommendations: recs.service, training: recs.training });
   app.addHook('onClose', () => recs.close());
   await app.listen({ port: config.port, host: config.host });

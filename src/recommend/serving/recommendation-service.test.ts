@@ -97,6 +97,26 @@ describe('RecommendationService: rules and diversity', () => {
     await expect(service.setRules([{ match: {}, factor: -1 }])).rejects.toThrow(/rules\[0\]\.factor/);
   });
 
+  it('applies segment-limited rules only to shoppers of those segments', async () => {
+    const asked: string[] = [];
+    const seg = await RecommendationService.open(store, {
+      segmentOf: async (userId) => {
+        asked.push(userId);
+        return userId === 'uA4' ? 'champions' : 'no_purchase';
+      },
+    });
+    const rule = { match: { category: 'Sports' }, factor: 100, segments: ['champions'] };
+    const champion = await seg.recommend({ userId: 'uA4', k: 5, excludeViewed: false, rules: [rule] });
+    expect(champion.items[0]?.category).toBe('Sports > Running');
+    const other = await seg.recommend({ userId: 'uA5', k: 5, excludeViewed: false, rules: [rule] });
+    expect(group(other)).toEqual(new Set(['a']));
+    const anonymous = await seg.recommend({ k: 5, context: { recentItems: ['a1'] }, rules: [rule] });
+    expect(anonymous.items.every((i) => i.category !== 'Sports > Running')).toBe(true);
+    await seg.recommend({ userId: 'uA4', k: 5, rules: [rule] });
+    expect(asked).toEqual(['uA4', 'uA5']); // remembered, and not asked without a segment rule or a user
+    await expect(seg.recommend({ userId: 'uA4', rules: [{ ...rule, segments: [] }] })).rejects.toThrow(/rules\[0\]\.segments/);
+  });
+
   it('diversifies with category caps and MMR', async () => {
     const capped = await service.recommend({ userId: 'uA5', k: 4, diversity: { method: 'category', maxPerCategory: 1 } , rules: [{ match: { category: 'Sports' }, factor: 0.5 }] });
     expect(new Set(capped.items.slice(0, 2).map((x) => x.category)).size).toBe(2);

@@ -54,6 +54,11 @@ export interface RecommendationServiceOptions {
    * polls every second) plus the model's trained last items. Default `query`.
    */
   realtime?: 'query' | 'tail';
+  /**
+   * The customer segment of a shopper (the analytics' RFM segment), for rules limited to `segments`; looked up only
+   * when such a rule applies, and remembered for 10 minutes.
+   */
+  segmentOf?: (userId: string) => Promise<string | undefined>;
   /** Stores every served list as an `impression` event (attribution of clicks and purchases by `recId`). */
   impressions?: ImpressionLog;
 }
@@ -263,6 +268,26 @@ export class RecommendationService {
     return [...fresh, ...trained].sort((a, b) => b.ts - a.ts);
   }
 
+  /** The rules that apply to this shopper: rules limited to segments apply only to shoppers of those segments. */
+  private async rulesFor(userId: string | undefined, rules: BoostRule[]): Promise<BoostRule[]> {
+    if (!rules.some((r) => r.segments)) return rules;
+    const segment = userId ? await this.segmentFor(userId) : undefined;
+    return rules.filter((r) => !r.segments || (segment !== undefined && r.segments.includes(segment)));
+  }
+
+  private readonly segmentCache = new Map<string, { segment: string | undefined; at: number }>();
+
+  private async segmentFor(userId: string): Promise<string | undefined> {
+    const lookup = this.options.segmentOf;
+    if (!lookup) return undefined;
+    const hit = this.segmentCache.get(userId);
+    if (hit && Date.now() - hit.at < 10 * 60_000) return hit.segment;
+    const segment = await lookup(userId);
+    if (this.segmentCache.size >= 100_000) this.segmentCache.delete(this.segmentCache.keys().next().value as string);
+    this.segmentCache.set(userId, { segment, at: Date.now() });
+    return segment;
+  }
+
   /**
    * Recommendations for a user and/or context (`GET`/`POST /v1/recommendations`). Throws `VALIDATION_FAILED`
    * naming the field for a bad request.
@@ -371,7 +396,7 @@ export class RecommendationService {
     }
 
     const filter = catalogue.filterFor(req.filters, coldCategory);
-    const rules = [...this.rules, ...(req.rules ?? [])];
+    const rules = await this.rulesFor(req.userId, [...this.rules, ...(req.rules ?? [])]);
     const ranked = this.rank(state, scores, req.k, filter, rules, req.diversity);
     const profile = [...recent, ...history.sort((x, y) => y.weight - x.weight).slice(0, 50)];
     const items = ranked.items.length > 0 ? this.present(state, ranked, req.explain ? (i) => this.explain(state, i, profile, personal) : undefined) : [];

@@ -42,6 +42,8 @@ export const boostRuleSchema = z
     name: z.string().max(200).optional(),
     match: ruleMatchSchema,
     factor: z.number().finite().min(0).max(100),
+    /** Applies only to shoppers of these customer segments (RFM names such as `champions`, `at_risk`, `no_purchase`). */
+    segments: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
   })
   .strict();
 export type BoostRule = z.infer<typeof boostRuleSchema>;

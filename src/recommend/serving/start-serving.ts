@@ -23,6 +23,8 @@ export interface StartRecommendationsOptions {
   realtimePollMs?: number;
   /** Store every served list as an `impression` event, flushed every 2 s (default false). */
   logImpressions?: boolean;
+  /** The customer segment of a shopper, for segment-limited rules (the server passes the analytics' RFM segment). */
+  segmentOf?: (userId: string) => Promise<string | undefined>;
 }
 
 export interface Recommendations {
@@ -38,7 +40,12 @@ export async function startRecommendations(store: Store, options: StartRecommend
   const pollMs = options.realtimePollMs ?? 1000;
   const impressions = options.logImpressions ? new ImpressionLog(store, log ? { log } : {}) : undefined;
   impressions?.start();
-  const service = await RecommendationService.open(store, { ...(log ? { log } : {}), realtime: pollMs > 0 ? 'tail' : 'query', ...(impressions ? { impressions } : {}) });
+  const service = await RecommendationService.open(store, {
+    ...(log ? { log } : {}),
+    realtime: pollMs > 0 ? 'tail' : 'query',
+    ...(impressions ? { impressions } : {}),
+    ...(options.segmentOf ? { segmentOf: options.segmentOf } : {}),
+  });
   const training = new TrainingJobs(store, {
     onModel: (m) => {
       service.swap(m);
