@@ -21,7 +21,8 @@ import { createGunzip } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { evaluateTrainTest } from '../../src/recommend/eval/evaluator.ts';
-import { readInteractionCsv, splitCsvLine } from '../../src/recommend/interactions/csv-rows.ts';
+import { splitCsvRecord } from '../../src/core/csv.ts';
+import { readInteractionCsv } from '../../src/recommend/interactions/csv-rows.ts';
 
 const shared = join(import.meta.dirname, '../../../shared');
 const script = join(shared, 'reference/recs.py');
@@ -76,7 +77,7 @@ async function prepare(): Promise<{ ks: number[]; configs: Config[] }> {
           header = false;
           continue;
         }
-        const c = splitCsvLine(line);
+        const c = splitCsvRecord(line) ?? [];
         const [invoice, stock, , qty, date, , customer] = c;
         if (!customer || Number(qty) <= 0 || invoice?.startsWith('C')) continue;
         const ts = Date.parse(`${(date as string).replace(' ', 'T')}Z`) / 1000;
