@@ -14,12 +14,14 @@ import { z } from 'zod';
 import type { Artifact } from '../../store/store.ts';
 import { bytesOf, float32Of } from '../../store/artifact-codec.ts';
 import type { InteractionData } from '../interactions/interaction-builder.ts';
-import { spdInverse } from '../linalg/cholesky.ts';
-import { allocSharedSpd, spdInverseParallel } from '../linalg/parallel-inverse.ts';
+import { allocSpd, spdInverse } from '../linalg/spd-inverse.ts';
 import { CooccurrenceRows, binaryCsr } from '../linalg/sparse.ts';
 import { affinity } from './sar.ts';
 import type { Csr } from '../interactions/interaction-builder.ts';
 import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, topK, yieldToEventLoop, type FitOptions, type Profile, type Recommendations, type RecommenderFactory } from '../recommender.ts';
+
+/** Precision of the Gram inverse (see the file comment for the measurement behind the choice). */
+const EASE_PRECISION = (process.env.CARTWISE_EASE_PRECISION ?? 'f64') as 'f64' | 'f32';
 
 export const easeParamsSchema = z.object({
   lambda: z.number().positive().default(500).describe('L2 regularisation added to the Gram diagonal'),
@@ -43,9 +45,9 @@ export class EaseRecommender extends BaseRecommender<EaseParams> {
     const n = Math.min(data.nItems, this.params.maxItems);
     this.dim = n;
     const B = binaryCsr(data.matrix);
-    const parallel = this.params.threads > 1 && n >= 512;
-    // The Gram matrix, padded to a multiple of 4 (stride m) on shared memory when workers invert it.
-    const spd = parallel ? allocSharedSpd(n) : { a: new Float64Array(n * n), n, m: n };
+    const threads = n >= 512 ? this.params.threads : 1;
+    // The Gram matrix in the kernels' shared wasm memory, padded to the block size (stride m).
+    const spd = allocSpd(n, { precision: EASE_PRECISION, threads });
     const { a: g, m } = spd;
     const co = new CooccurrenceRows(B);
     const acc = new Float64Array(data.nItems);
@@ -67,11 +69,8 @@ export class EaseRecommender extends BaseRecommender<EaseParams> {
     }
     checkAbort(options.signal);
     const onProgress = (done: number, total: number) => options.onProgress?.({ phase: 'inverse', done, total });
-    let p: Float64Array;
-    if (parallel) {
-      await spdInverseParallel(spd, { threads: this.params.threads, onProgress, ...(options.signal ? { signal: options.signal } : {}) });
-      p = g;
-    } else p = spdInverse(g, n, onProgress);
+    await spdInverse(spd, { threads, onProgress, ...(options.signal ? { signal: options.signal } : {}) });
+    const p = spd.a;
     checkAbort(options.signal);
     const w = new Float32Array(n * n);
     for (let i = 0; i < n; i++) {
