@@ -24,7 +24,7 @@ import {
 } from './kernels.ts';
 import { fullSoftmaxLoss, popularitySampler, sampledSoftmaxLoss } from './losses.ts';
 import { createGrads, denseLayout, denseViews, initWeights, SasrecNetwork, type SasrecShape, type SequenceBatch } from './network.ts';
-import { adamWStep, createAdamWState } from './optimizer.ts';
+import { adamWStep, createAdamWState, learningRate } from './optimizer.ts';
 
 const rng = createRng(7);
 const randn = (n: number, scale = 1) => Float64Array.from({ length: n }, () => rng.normal() * scale);
@@ -266,6 +266,27 @@ describe('AdamW with lazy item rows', () => {
     expect(weights.item[2 * shape.dim]).toBeCloseTo(w0 - lr * 0.01 * w0 - lr, 5);
     expect(Array.from(weights.item.subarray(0, 2 * shape.dim))).toEqual(Array.from(before.item.subarray(0, 2 * shape.dim)));
     expect(state.vItem[0]).toBe(0);
+  });
+});
+
+describe('learning-rate schedule', () => {
+  const base = { lr: 0.01, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0, warmupSteps: 10, clipNorm: 0 };
+  it('warms up linearly, then stays constant by default', () => {
+    expect(learningRate(base, 5)).toBeCloseTo(0.005, 12);
+    expect(learningRate(base, 10)).toBe(0.01);
+    expect(learningRate({ ...base, decaySteps: 110 }, 100)).toBe(0.01);
+  });
+  it('decays by a half cosine or linearly to 0 at decaySteps, and stays at 0 after', () => {
+    const cos = { ...base, schedule: 'cosine' as const, decaySteps: 110 };
+    const lin = { ...base, schedule: 'linear' as const, decaySteps: 110 };
+    expect(learningRate(cos, 5)).toBeCloseTo(0.005, 12);
+    expect(learningRate(cos, 10)).toBeCloseTo(0.01, 12);
+    expect(learningRate(cos, 35)).toBeCloseTo(0.01 * (0.5 + 0.5 * Math.SQRT1_2), 12);
+    expect(learningRate(cos, 60)).toBeCloseTo(0.005, 12);
+    expect(learningRate(lin, 85)).toBeCloseTo(0.0025, 12);
+    expect(learningRate(cos, 110)).toBeCloseTo(0, 12);
+    expect(learningRate(lin, 500)).toBe(0);
+    for (let t = 11; t <= 110; t++) expect(learningRate(cos, t)).toBeLessThan(learningRate(cos, t - 1) + 1e-15);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019) with linear learning-rate
- * warm-up and global-norm gradient clipping. The item table is updated lazily (as TensorFlow's LazyAdam): only
+ * warm-up, an optional decay after it (cosine as in Loshchilov & Hutter's SGDR without restarts, or linear, to 0 at
+ * `decaySteps`) and global-norm gradient clipping. The item table is updated lazily (as TensorFlow's LazyAdam): only
  * rows that received a gradient this step have their moments and weights updated, so a step costs
  * O(touched rows · dim) instead of O(nItems · dim). Bias correction uses the global step count.
  */
@@ -17,6 +18,22 @@ export interface AdamWOptions {
   warmupSteps: number;
   /** Global gradient-norm ceiling (0 = no clipping). */
   clipNorm: number;
+  /** Rate after warm-up: constant, or decayed (cosine / linear) from `lr` to 0 at step `decaySteps`. */
+  schedule?: LrSchedule;
+  /** The step at which a decaying schedule reaches 0 (the planned training length); ignored when constant. */
+  decaySteps?: number;
+}
+
+export type LrSchedule = 'constant' | 'cosine' | 'linear';
+
+/** The learning rate of (1-based) step `t`: linear warm-up, then the schedule. */
+export function learningRate(o: AdamWOptions, t: number): number {
+  if (o.warmupSteps > 0 && t < o.warmupSteps) return (o.lr * t) / o.warmupSteps;
+  const schedule = o.schedule ?? 'constant';
+  const end = o.decaySteps ?? 0;
+  if (schedule === 'constant' || end <= o.warmupSteps) return o.lr;
+  const p = Math.min(1, (t - o.warmupSteps) / (end - o.warmupSteps));
+  return schedule === 'cosine' ? 0.5 * o.lr * (1 + Math.cos(Math.PI * p)) : o.lr * (1 - p);
 }
 
 /** The optimiser state: first and second moments for both parameter groups, and the step count. */
@@ -52,7 +69,7 @@ export function gradNorm(grads: SasrecGrads, dim: number): number {
 }
 
 /**
- * One AdamW step: clips, warms up the rate, updates the dense vector fully (decaying where `decayMask` is 1) and the
+ * One AdamW step: clips, sets the rate ({@link learningRate}), updates the dense vector fully (decaying where `decayMask` is 1) and the
  * touched item rows lazily (always decayed). Returns the gradient norm before clipping.
  */
 export function adamWStep(weights: SasrecWeights, grads: SasrecGrads, state: AdamWState, decayMask: Uint8Array, dim: number, o: AdamWOptions): number {
@@ -60,7 +77,7 @@ export function adamWStep(weights: SasrecWeights, grads: SasrecGrads, state: Ada
   const clip = o.clipNorm > 0 && norm > o.clipNorm ? o.clipNorm / norm : 1;
   state.step++;
   const t = state.step;
-  const lr = o.warmupSteps > 0 && t < o.warmupSteps ? (o.lr * t) / o.warmupSteps : o.lr;
+  const lr = learningRate(o, t);
   const bc1 = 1 - Math.pow(o.beta1, t);
   const bc2 = 1 - Math.pow(o.beta2, t);
   const stepSize = lr / bc1;

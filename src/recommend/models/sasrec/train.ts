@@ -261,6 +261,8 @@ export async function trainSasrec(shape: SasrecShape, config: SasrecTrainConfig,
 
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
+  // A decaying rate reaches 0 at the end of the planned epochs (early stopping may end sooner).
+  const optimizer = { ...config.optimizer, decaySteps: config.optimizer.decaySteps ?? totalSteps };
   const t0 = performance.now();
   let stepsDone = 0;
   let lastYield = performance.now();
@@ -295,7 +297,7 @@ export async function trainSasrec(shape: SasrecShape, config: SasrecTrainConfig,
       }
       if (!Number.isFinite(loss)) throw new CartwiseError('INTERNAL', { reason: `SASRec loss diverged at epoch ${epoch + 1} step ${step + 1}; lower lr` });
       net.backward(dH, grads, gradViews);
-      adamWStep(weights, grads, adam, decayMask, shape.dim, config.optimizer);
+      adamWStep(weights, grads, adam, decayMask, shape.dim, optimizer);
       lossSum += loss;
       stepsDone++;
       const now = performance.now();
