@@ -13,7 +13,8 @@ import { createRng } from '../../core/random.ts';
 import type { Artifact } from '../../store/store.ts';
 import { bytesOf, float32Of } from '../../store/artifact-codec.ts';
 import { transposeCsr, type Csr, type InteractionData } from '../interactions/interaction-builder.ts';
-import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, yieldToEventLoop, type FitOptions, type Profile, type RecommenderFactory } from '../recommender.ts';
+import { alsPaddedFactors, alsSweeps } from './als-threads.ts';
+import { BaseRecommender, csrBuffers, parseParams, requireBuffer, type FitOptions, type Profile, type RecommenderFactory } from '../recommender.ts';
 
 export const alsParamsSchema = z.object({
   factors: z.number().int().positive().default(64).describe('latent dimensions'),
@@ -22,6 +23,7 @@ export const alsParamsSchema = z.object({
   reg: z.number().min(0).default(0.01).describe('L2 regularisation of the factors'),
   cgSteps: z.number().int().positive().default(3).describe('conjugate-gradient steps per solve'),
   binary: z.boolean().default(false).describe('use 1 instead of the interaction weight in the confidence'),
+  threads: z.number().int().positive().default(2).describe('worker threads for the fit (any count gives the same factors)'),
 });
 export type AlsParams = z.infer<typeof alsParamsSchema>;
 
@@ -111,6 +113,14 @@ export function cgSolveRow(
   }
 }
 
+/** Row-major [n, f] copy (not shared) of row-major [n, fp] factors. */
+function unpad(src: Float32Array, n: number, f: number, fp: number): Float32Array {
+  if (f === fp) return new Float32Array(src);
+  const out = new Float32Array(n * f);
+  for (let r = 0; r < n; r++) out.set(src.subarray(r * fp, r * fp + f), r * f);
+  return out;
+}
+
 /** Dense scores out[i] = u · V_i for factors V [n, f]. */
 export function scoreFactors(u: ArrayLike<number>, v: Float32Array, n: number, f: number, out: Float64Array): void {
   for (let i = 0; i < n; i++) {
@@ -131,45 +141,30 @@ export class AlsRecommender extends BaseRecommender<AlsParams> {
   private yty: Float64Array | undefined;
 
   protected async fitModel(data: InteractionData, options: FitOptions): Promise<void> {
-    const { factors: f, iterations, alpha, reg, cgSteps, binary } = this.params;
+    const { factors: f, iterations, alpha, reg, cgSteps, binary, threads } = this.params;
     const rng = createRng(options.seed ?? 42);
     const nU = data.nUsers;
     const nI = data.nItems;
-    const users = new Float32Array(nU * f);
-    const items = new Float32Array(nI * f);
-    for (let k = 0; k < users.length; k++) users[k] = rng.normal() * 0.01;
-    for (let k = 0; k < items.length; k++) items[k] = rng.normal() * 0.01;
+    const fp = alsPaddedFactors(f);
+    // Padded stride fp on shared memory for the workers; the extra columns are 0 and stay 0.
+    const users = new Float32Array(new SharedArrayBuffer(nU * fp * 4));
+    const items = new Float32Array(new SharedArrayBuffer(nI * fp * 4));
+    for (let u = 0; u < nU; u++) for (let a = 0; a < f; a++) users[u * fp + a] = rng.normal() * 0.01;
+    for (let i = 0; i < nI; i++) for (let a = 0; a < f; a++) items[i * fp + a] = rng.normal() * 0.01;
     const conf = (m: Csr): Csr => ({ ...m, values: Float32Array.from(m.values, (w) => alpha * (binary ? 1 : w)) });
     const cu = conf(data.matrix);
     const ci = transposeCsr(cu);
-    const x = new Float64Array(f);
-    const r = new Float64Array(f);
-    const p = new Float64Array(f);
-    const ap = new Float64Array(f);
-    const half = async (target: Float32Array, n: number, m: Csr, fixed: Float32Array, nFixed: number) => {
-      const yty = gram(fixed, nFixed, f, reg);
-      for (let row = 0; row < n; row++) {
-        const s = m.indptr[row] as number;
-        const e = m.indptr[row + 1] as number;
-        const o = row * f;
-        for (let a = 0; a < f; a++) x[a] = target[o + a] as number;
-        cgSolveRow(x, yty, fixed, f, m.indices.subarray(s, e), m.values.subarray(s, e), cgSteps, r, p, ap);
-        for (let a = 0; a < f; a++) target[o + a] = x[a] as number;
-        if ((row & 8191) === 8191) {
-          checkAbort(options.signal);
-          await yieldToEventLoop();
-        }
-      }
-    };
-    for (let it = 0; it < iterations; it++) {
-      checkAbort(options.signal);
-      await half(users, nU, cu, items, nI);
-      await half(items, nI, ci, users, nU);
-      options.onProgress?.({ phase: 'iterations', done: it + 1, total: iterations });
-      await yieldToEventLoop();
-    }
-    this.userFactors = users;
-    this.itemFactors = items;
+    await alsSweeps(users, items, cu, ci, {
+      factors: f,
+      iterations,
+      reg,
+      cgSteps,
+      threads,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onIteration: (done) => options.onProgress?.({ phase: 'iterations', done, total: iterations }),
+    });
+    this.userFactors = unpad(users, nU, f, fp);
+    this.itemFactors = unpad(items, nI, f, fp);
     this.yty = undefined;
   }
 
