@@ -2,13 +2,16 @@
  * EASE — Embarrassingly Shallow Autoencoder.
  * Paper: Steck, "Embarrassingly Shallow Autoencoders for Sparse Data" (WWW 2019). Closed form on the binary matrix:
  * G = BᵀB + λI, P = G⁻¹, W_ij = −P_ij / P_jj, W_jj = 0; score(u) = B_u · W (as `recs.py` `ease`).
- * The inverse is a hand-written float64 Cholesky (../linalg/cholesky.ts), on `threads` worker threads from 512 items on
- * (../linalg/parallel-inverse.ts).
- * Complexity: fit O(Σ_u |u|² + n³/2) time, 2 · n² float64 memory during the fit, n² float32 after;
+ * The inverse is WebAssembly SIMD (../linalg/spd-inverse.ts: blocked Cholesky, triangular inverse and L⁻ᵀL⁻¹ in
+ * place, packed GEMM micro-kernels in AssemblyScript) on `threads` worker threads from 512 items on, in float32:
+ * twice the SIMD lanes and half the memory of float64, and on the measured data sets the same ranking quality
+ * (nDCG@10 equal to float64 / the reference to the 4th decimal on ml-100k, Online Retail and Amazon Sports).
+ * Complexity: fit O(Σ_u |u|² + n³) flops, 4·m² bytes (wasm memory, m = n rounded up to 128) plus 4·n² for W;
  * recommend O(|u| · n). n = min(items, `maxItems`): items beyond the cap (the least popular) are never scored.
  * `dropout` > 0 gives DLAE (Steck, "Autoencoders that don't overfit towards the identity", NeurIPS 2020): the diagonal
  * regulariser grows with each item's popularity. `halfLifeDays` > 0 scores from a time-decayed profile.
- * Limits: the cap (default 20,000 items) bounds memory (16·n² bytes during the fit); no time decay; binary input.
+ * Limits: the cap (default 20,000 items) bounds memory (8·n² bytes during the fit); wasm32 memory (4 GiB) allows
+ * n up to about 32,000; binary input.
  */
 import { z } from 'zod';
 import type { Artifact } from '../../store/store.ts';
@@ -21,11 +24,11 @@ import type { Csr } from '../interactions/interaction-builder.ts';
 import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, topK, yieldToEventLoop, type FitOptions, type Profile, type Recommendations, type RecommenderFactory } from '../recommender.ts';
 
 /** Precision of the Gram inverse (see the file comment for the measurement behind the choice). */
-const EASE_PRECISION = (process.env.CARTWISE_EASE_PRECISION ?? 'f64') as 'f64' | 'f32';
+const EASE_PRECISION = 'f32';
 
 export const easeParamsSchema = z.object({
   lambda: z.number().positive().default(500).describe('L2 regularisation added to the Gram diagonal'),
-  maxItems: z.number().int().positive().default(20_000).describe('only the most popular items up to this cap enter the model (memory is 16·n² bytes during the fit)'),
+  maxItems: z.number().int().positive().default(20_000).describe('only the most popular items up to this cap enter the model (memory is 8·n² bytes during the fit; at most about 32,000)'),
   dropout: z.number().min(0).lt(1).default(0).describe('DLAE (Steck 2020): adds p/(1−p)·G_jj to each diagonal on top of lambda; 0 = plain EASE'),
   halfLifeDays: z.number().min(0).default(0).describe('score from a time-decayed profile (affinity with this half-life from the user\'s latest event, max-normalised) instead of the binary history; 0 = binary, as the paper'),
   threads: z.number().int().positive().default(2).describe('worker threads for the inverse (used from 512 items on)'),
