@@ -2,8 +2,11 @@
  * Fit time of EASE and ALS against `../shared/reference/recs.py eval` (NumPy + OpenBLAS, float64), side by side in
  * one run on the same split files and parameters; also reports nDCG@10 so "equal accuracy" can be checked.
  *
- *   npx tsx bench/recommend/fit-speed.bench.ts retail [--ease-max-items N] [--skip-als]
+ *   npx tsx bench/recommend/fit-speed.bench.ts retail [--ease-max-items N] [--skip-als] [--skip-ease] [--als-threads 2,1]
  *   npx tsx bench/recommend/fit-speed.bench.ts sports --ease-max-items 6000
+ *   npx tsx bench/recommend/fit-speed.bench.ts sports --skip-ease        (EASE on all Sports items takes minutes)
+ *
+ * ALS parameters per dataset as the reference README: retail α40 reg .01, sports α10 reg .1 (64 factors, 15 iterations).
  *
  * Run `accuracy.bench.ts <dataset>` once first: it prepares the split under $TMPDIR/cartwise-bench/<dataset>.
  */
@@ -29,10 +32,19 @@ function reference(algo: string, extra: string[]): { fit_s: number; ndcg: number
 }
 
 const cases: { label: string; algo: string; params: Record<string, unknown>; ref: string[] }[] = [];
+const als = dataset === 'sports' ? { alpha: 10, reg: 0.1 } : { alpha: 40, reg: 0.01 };
+const alsThreads = (flag('--als-threads') ?? '2').split(',').map(Number);
 if (!args.includes('--skip-als')) {
-  cases.push({ label: 'ALS 64f 15it α40 reg.01', algo: 'als', params: { factors: 64, iterations: 15, alpha: 40, reg: 0.01 }, ref: ['--factors', '64', '--iters', '15', '--alpha', '40', '--reg', '0.01'] });
+  for (const threads of alsThreads) {
+    cases.push({
+      label: `ALS 64f 15it α${als.alpha} reg${als.reg} (${threads} thread${threads > 1 ? 's' : ''})`,
+      algo: 'als',
+      params: { factors: 64, iterations: 15, ...als, threads },
+      ref: ['--factors', '64', '--iters', '15', '--alpha', String(als.alpha), '--reg', String(als.reg)],
+    });
+  }
 }
-for (const threads of [2, 1]) {
+for (const threads of args.includes('--skip-ease') ? [] : [2, 1]) {
   cases.push({
     label: `EASE λ${lambda}${maxItems ? ` cap ${maxItems}` : ''} (${threads} thread${threads > 1 ? 's' : ''})`,
     algo: 'ease',
@@ -49,6 +61,6 @@ for (const c of cases) {
   if (!refCache.has(key)) refCache.set(key, reference(c.algo, c.ref));
   const ref = refCache.get(key) as { fit_s: number; ndcg: number };
   console.log(
-    `${c.label.padEnd(34)} cartwise fit ${ours.fit_s.toFixed(1)} s ndcg@10 ${(ours['ndcg@10'] as number).toFixed(4)} · reference fit ${ref.fit_s.toFixed(1)} s ndcg@10 ${ref.ndcg.toFixed(4)} · ratio ${(ours.fit_s / ref.fit_s).toFixed(2)}×`,
+    `${c.label.padEnd(34)} cartwise fit ${ours.fit_s.toFixed(1)} s ndcg@10 ${(ours['ndcg@10'] as number).toFixed(5)} · reference fit ${ref.fit_s.toFixed(1)} s ndcg@10 ${ref.ndcg.toFixed(5)} · ratio ${(ours.fit_s / ref.fit_s).toFixed(2)}×`,
   );
 }
