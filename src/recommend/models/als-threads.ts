@@ -201,6 +201,7 @@ export async function alsSweeps(users: Float32Array, items: Float32Array, cu: Cs
     };
     w.on('message', (msg: { ok: boolean; error?: string }) => settle(msg.ok ? undefined : new CartwiseError('INTERNAL', { reason: msg.error ?? 'ALS worker failed' })));
     w.on('error', (err) => settle(err));
+    w.on('exit', (code) => settle(new CartwiseError('INTERNAL', { reason: `ALS worker exited (code ${code})` })));
   });
   const run = (op: 'gram' | 'solve', side: 0 | 1): Promise<void> => {
     Atomics.store(ctrl, 1, 0);
