@@ -16,6 +16,10 @@ export interface ExpansionOptions {
   synonyms?: boolean;
   /** Complete the last word as a prefix (search-as-you-type). */
   prefixLast?: boolean;
+  /** Recall stage (search engine): feedback terms from the best results re-order the tail (default on). */
+  feedback?: boolean;
+  /** Recall stage (search engine): catalogue-learned term associations re-order the tail (default on). */
+  associations?: boolean;
   /** Weight of a one-edit correction; two edits get its square. */
   typoWeight?: number;
   synonymWeight?: number;

@@ -10,7 +10,9 @@ import { categoryLevels } from '../core/schemas/index.ts';
 import { buildValueDictionary, parseConstraints, type SearchFilter, type ValueDictionary } from './constraints.ts';
 import { QueryExpander, type ExpansionOptions, type SynonymMap } from './query-expansion.ts';
 import { DEFAULT_RANKING_WEIGHTS, normalizeQueryKey, type ClickModel, type ItemSignals, type RankingWeights, type UserAffinity } from './ranking.ts';
-import { SearchIndex, type ScoredDocs, type StoredDoc } from './search-index.ts';
+import { DEFAULT_RECALL_STAGE, feedbackTerms, type RecallStageOptions } from './recall-stage.ts';
+import { SearchIndex, type ScoredDocs, type StoredDoc, type TermAlternative } from './search-index.ts';
+import { TermAssociations } from './term-associations.ts';
 import { analyzeWord, normalizeText } from './tokenizer.ts';
 import { topK } from './top-k.ts';
 
@@ -115,6 +117,8 @@ export interface SearchEngineOptions {
   synonyms?: SynonymMap;
   /** Upper edges of the price facet buckets. */
   priceEdges?: number[];
+  /** The recall stage's depths and weights (see `recall-stage.ts`); switched off per query by `expansion`. */
+  recallStage?: Partial<RecallStageOptions>;
 }
 
 /** How many of the best text matches the proximity feature looks at. */
@@ -163,7 +167,12 @@ export class SearchEngine {
   private attrKeys: Set<string> | undefined;
   private dictionaryVersion = -1;
   private scratch: ScoredDocs | undefined;
+  private mark = new Uint8Array(0);
+  /** slot → proximity bonus added by the last {@link addProximity} call */
+  private readonly proximityBonus = new Map<number, number>();
   private facetCache: FacetTable | undefined;
+  readonly associations: TermAssociations;
+  readonly recallStage: RecallStageOptions;
 
   constructor(
     readonly index: SearchIndex,
@@ -171,6 +180,8 @@ export class SearchEngine {
   ) {
     this.expander = new QueryExpander(index, options.synonyms ?? new Map());
     this.weights = { ...DEFAULT_RANKING_WEIGHTS, ...options.weights };
+    this.recallStage = { ...DEFAULT_RECALL_STAGE, ...options.recallStage };
+    this.associations = new TermAssociations(index, { limit: this.recallStage.associations, minDocFreq: this.recallStage.associationMinDocs });
   }
 
   private refreshDictionary(): void {
@@ -193,24 +204,111 @@ export class SearchEngine {
    * the (reused) dense arrays; used by ranking and by the evaluation.
    */
   textScores(query: string, expansion: ExpansionOptions = {}): { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string> } {
-    const expanded = this.expander.expand(query, { ...this.options.expansion, ...expansion });
+    const options = { ...this.options.expansion, ...expansion };
+    const expanded = this.expander.expand(query, options);
     if (this.scratch) SearchIndex.clearScores(this.scratch);
     const scored = this.index.scoreGroups(expanded.groups, this.scratch);
     this.scratch = scored;
     const g = expanded.groups.length;
-    const p = this.weights.coordPower;
-    if (g > 1 && p > 0) {
-      // coord^p for 0..g matched groups, computed once (g ≤ 255).
-      const factor = new Float64Array(g + 1);
-      for (let m = 0; m <= g; m++) factor[m] = Math.pow(m / g, p);
-      for (const d of scored.touched) scored.scores[d] = (scored.scores[d] as number) * (factor[scored.matched[d] as number] as number);
-    }
+    this.applyCoordination(scored, g);
+    this.proximityBonus.clear();
     if (g > 1 && this.weights.proximity > 0) this.addProximity(expanded.groups, scored);
+    const feedback = options.feedback !== false && this.recallStage.feedbackDocs > 0 && this.recallStage.feedbackTerms > 0;
+    const associations = options.associations !== false && this.recallStage.associations > 0;
+    if (options.prefixLast !== true && (feedback || associations)) this.reorderTail(expanded.groups, scored, feedback, associations);
     const highlightTerms = new Set<string>();
     for (const w of expanded.highlightWords) highlightTerms.add(analyzeWord(w, this.index.analyzerOptions));
     const out: { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string> } = { scored, groups: g, highlightTerms };
     if (expanded.corrected !== undefined) out.corrected = expanded.corrected;
     return out;
+  }
+
+  /** Multiplies each score by coord^coordPower, coord = share of the `g` query groups the slot matched. */
+  private applyCoordination(scored: ScoredDocs, g: number): void {
+    const p = this.weights.coordPower;
+    if (g <= 1 || p <= 0) return;
+    // coord^p for 0..g matched groups, computed once (g ≤ 255).
+    const factor = new Float64Array(g + 1);
+    for (let m = 0; m <= g; m++) factor[m] = Math.pow(Math.min(m, g) / g, p);
+    for (const d of scored.touched) scored.scores[d] = (scored.scores[d] as number) * (factor[Math.min(scored.matched[d] as number, g)] as number);
+  }
+
+  /**
+   * The recall stage (`recall-stage.ts`): keeps the best `head` slots of `scored` as they are, re-orders the next
+   * `depth` by a broader score (the query with its catalogue-learned term associations, plus pseudo-relevance
+   * feedback from the best results) and keeps the rest in their order below them. Only scores change: `matched` and
+   * `touched` stay as the precise pass left them, so strict matching and facets do not change.
+   */
+  private reorderTail(groups: readonly (readonly TermAlternative[])[], scored: ScoredDocs, feedback: boolean, associations: boolean): void {
+    const r = this.recallStage;
+    const sc = scored.scores;
+    const touched = scored.touched;
+    if (touched.length <= r.head) return;
+    const order = topK(touched.length, r.head + r.depth, (a, b) => (sc[touched[a] as number] as number) > (sc[touched[b] as number] as number) || ((sc[touched[a] as number] as number) === (sc[touched[b] as number] as number) && (touched[a] as number) < (touched[b] as number)));
+    const head = order.slice(0, r.head).map((i) => touched[i] as number);
+    const bestScore = sc[head[0] as number] as number;
+    const headFloor = sc[head[head.length - 1] as number] as number;
+    if (!(bestScore > 0) || !(headFloor > 0)) return;
+    // Scored together with the head (its feedback scores set the scale), re-ordered without it.
+    const cand = Int32Array.from(order, (i) => touched[i] as number).sort();
+    const n = cand.length;
+    const value = new Float64Array(n);
+    const matched = new Uint8Array(n);
+
+    // Broad score: every group gains its words' associated terms as low-weight alternatives; coordination as usual.
+    if (associations) {
+      const broadGroups = groups.map((alternatives) => {
+        const first = alternatives[0];
+        const id = first ? this.index.termId(first.term) : undefined;
+        if (!first || id === undefined) return alternatives;
+        const have = new Set(alternatives.map((a) => a.term));
+        const extra: TermAlternative[] = [];
+        for (const a of this.associations.predictors(id).slice(0, r.associations)) {
+          const term = this.index.termAt(a.termId);
+          if (!have.has(term)) extra.push({ term, weight: r.associationWeight * first.weight * a.probability });
+        }
+        return extra.length > 0 ? [...alternatives, ...extra] : alternatives;
+      });
+      this.index.scoreGroupsFor(broadGroups, cand, value, matched);
+      const g = groups.length;
+      const p = this.weights.coordPower;
+      if (g > 1 && p > 0) for (let j = 0; j < n; j++) value[j] = (value[j] as number) * Math.pow(Math.min(matched[j] as number, g) / g, p);
+      for (let j = 0; j < n; j++) value[j] = (value[j] as number) + (this.proximityBonus.get(cand[j] as number) ?? 0);
+    } else {
+      for (let j = 0; j < n; j++) value[j] = sc[cand[j] as number] as number;
+    }
+    // Feedback: the heaviest words of the best results, each its own group, weighted against the best precise score.
+    if (feedback) {
+      const inQuery = new Set<string>();
+      for (const g of groups) for (const a of g) inQuery.add(a.term);
+      const terms = feedbackTerms(this.index, head.slice(0, r.feedbackDocs), sc, inQuery, r.feedbackTerms);
+      if (terms.length > 0) {
+        const fb = new Float64Array(n);
+        this.index.scoreGroupsFor(terms.map((t) => [t]), cand, fb, matched);
+        let fbBest = 0;
+        for (let j = 0; j < n; j++) if ((fb[j] as number) > fbBest) fbBest = fb[j] as number;
+        if (fbBest > 0) for (let j = 0; j < n; j++) value[j] = (value[j] as number) + (r.feedbackWeight * bestScore * (fb[j] as number)) / fbBest;
+      }
+    }
+
+    // Head keeps its scores; candidates go in (0.002, 0.999) × the head's floor; the rest below 0.001 × it, in order.
+    if (this.mark.length < sc.length) this.mark = new Uint8Array(sc.length);
+    const mark = this.mark;
+    for (const d of head) mark[d] = 2;
+    let valueBest = 0;
+    for (let j = 0; j < n; j++) if (mark[cand[j] as number] !== 2 && (value[j] as number) > valueBest) valueBest = value[j] as number;
+    for (let j = 0; j < n; j++) {
+      const d = cand[j] as number;
+      if (mark[d] === 2) continue;
+      mark[d] = 1;
+      sc[d] = headFloor * (0.002 + (valueBest > 0 ? (0.997 * (value[j] as number)) / valueBest : 0));
+    }
+    for (const d of touched) {
+      if (mark[d] !== 0) continue;
+      sc[d] = ((sc[d] as number) / bestScore) * headFloor * 0.001;
+    }
+    for (const d of head) mark[d] = 0;
+    for (const d of cand) mark[d] = 0;
   }
 
   /**
@@ -224,6 +322,7 @@ export class SearchEngine {
     const sc = scored.scores;
     const touched = scored.touched;
     const head = topK(touched.length, PROXIMITY_DEPTH, (a, b) => (sc[touched[a] as number] as number) > (sc[touched[b] as number] as number) || ((sc[touched[a] as number] as number) === (sc[touched[b] as number] as number) && (touched[a] as number) < (touched[b] as number)));
+    this.proximityBonus.clear();
     if (head.length === 0) return;
     const best = sc[touched[head[0] as number] as number] as number;
     const bonus = (this.weights.proximity * best) / (groups.length - 1);
@@ -241,7 +340,10 @@ export class SearchEngine {
           }
         }
       }
-      if (pairs > 0) sc[d] = (sc[d] as number) + bonus * pairs;
+      if (pairs > 0) {
+        sc[d] = (sc[d] as number) + bonus * pairs;
+        this.proximityBonus.set(d, bonus * pairs);
+      }
     }
   }
 
@@ -350,8 +452,11 @@ export class SearchEngine {
     });
   }
 
-  /** Runs a search; throws INVALID_PARAM (400) for an empty or oversized query, a bad page or an unknown filter field. */
-  search(request: SearchRequest, context: SearchContext = {}): SearchResponse {
+  /**
+   * Runs a search; throws INVALID_PARAM (400) for an empty or oversized query, a bad page or an unknown filter field.
+   * `expansion` overrides the engine's expansion switches for this call (ablations, benchmarks).
+   */
+  search(request: SearchRequest, context: SearchContext = {}, expansion: ExpansionOptions = {}): SearchResponse {
     const started = performance.now();
     const q = request.q ?? '';
     if (q.length > MAX_QUERY_CHARS) throw new CartwiseError('INVALID_PARAM', { name: 'q', reason: `at most ${MAX_QUERY_CHARS} characters (got ${q.length})` });
@@ -405,7 +510,7 @@ export class SearchEngine {
     if (text.trim() === '') {
       cand = browse(filters);
     } else {
-      const t = this.textScores(text, { prefixLast: request.prefix === true });
+      const t = this.textScores(text, { ...expansion, prefixLast: request.prefix === true });
       scored = t.scored;
       groups = t.groups;
       highlightTerms = t.highlightTerms;

@@ -242,6 +242,17 @@ export class SearchIndex {
     return this.termIds.get(term);
   }
 
+  /** Documents with this term id, possibly tombstoned (check {@link isAlive}); a view, do not modify. */
+  postingDocs(termId: number): Int32Array {
+    const p = this.postings[termId];
+    return p ? p.docs.subarray(0, p.n) : EMPTY;
+  }
+
+  /** Live documents containing the term with this id. */
+  docFreqOf(termId: number): number {
+    return (this.df[termId] as number | undefined) ?? 0;
+  }
+
   /** Live documents containing the term (0 when unknown). */
   docFreq(term: string): number {
     const t = this.termIds.get(term);
@@ -317,6 +328,83 @@ export class SearchIndex {
     }
     out.touched = Int32Array.from(touched);
     return out;
+  }
+
+  /**
+   * {@link scoreGroups} restricted to the given slots (ascending, live): the same per-group best weighted BM25F score,
+   * summed, for these slots only, written to `scores[i]` / `matched[i]` (aligned with `slots`, zeroed first). Each term
+   * is found in a slot by binary search in its (slot-ordered) posting list, or by a walk when the list is short, so a
+   * frequent term costs O(slots · log df) instead of O(df).
+   */
+  scoreGroupsFor(groups: readonly (readonly TermAlternative[])[], slots: Int32Array, scores: Float64Array, matched: Uint8Array): void {
+    this.prepareNorms();
+    const n = slots.length;
+    scores.fill(0, 0, n);
+    matched.fill(0, 0, n);
+    if (n === 0) return;
+    const best = new Float64Array(n);
+    const k1 = this.bm25f.k1;
+    const w = SEARCH_FIELDS.map((f) => this.bm25f.fields[f].weight);
+    const norm = this.norm;
+    const first = slots[0] as number;
+    const last = slots[n - 1] as number;
+    const bm25 = (p: PostingList, i: number, d: number, idf: number): number => {
+      let tilde = 0;
+      const base = i * F;
+      const nb = d * F;
+      for (let f = 0; f < F; f++) {
+        const x = p.tf[base + f] as number;
+        if (x !== 0) tilde += ((w[f] as number) * x) * (norm[nb + f] as number);
+      }
+      return tilde === 0 ? 0 : (idf * (tilde * (k1 + 1))) / (tilde + k1);
+    };
+    for (const alternatives of groups) {
+      best.fill(0);
+      for (const alt of alternatives) {
+        const t = this.termIds.get(alt.term);
+        if (t === undefined || alt.weight <= 0) continue;
+        const dfT = this.df[t] as number;
+        if (dfT === 0) continue;
+        const idf = Math.log(1 + (this.aliveCount - dfT + 0.5) / (dfT + 0.5)) * alt.weight;
+        const p = this.postings[t] as PostingList;
+        const docs = p.docs;
+        if (p.n <= 4 * n) {
+          // Walk the list and the slots together (both ascending).
+          let j = 0;
+          for (let i = 0; i < p.n && j < n; i++) {
+            const d = docs[i] as number;
+            if (d < first || d > last) continue;
+            while (j < n && (slots[j] as number) < d) j++;
+            if (j < n && slots[j] === d) {
+              const s = bm25(p, i, d, idf);
+              if (s > (best[j] as number)) best[j] = s;
+            }
+          }
+        } else {
+          let lo = 0;
+          for (let j = 0; j < n; j++) {
+            const d = slots[j] as number;
+            let hi = p.n;
+            while (lo < hi) {
+              const mid = (lo + hi) >> 1;
+              if ((docs[mid] as number) < d) lo = mid + 1;
+              else hi = mid;
+            }
+            if (lo < p.n && docs[lo] === d) {
+              const s = bm25(p, lo, d, idf);
+              if (s > (best[j] as number)) best[j] = s;
+            }
+          }
+        }
+      }
+      for (let j = 0; j < n; j++) {
+        const b = best[j] as number;
+        if (b > 0) {
+          scores[j] = (scores[j] as number) + b;
+          matched[j] = (matched[j] as number) + 1;
+        }
+      }
+    }
   }
 
   /** Resets a {@link ScoredDocs} for reuse (O(touched)). */
