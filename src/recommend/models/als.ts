@@ -9,8 +9,8 @@
  * are solved in chunks balanced by nonzeros, 4 rows per CG block, float32 factors and float64 sums; any thread
  * count gives bit-identical factors. The fold-in and the plain-TypeScript `gram`/`cgSolveRow` below stay on the
  * calling thread (the tests use them as the reference for the kernels).
- * Measured (Amazon Sports, 64 f, 15 it, 2 threads, 2 cores at load 7): fit 15.2 s vs 28.2 s for recs.py (NumPy/OpenBLAS)
- * in the same run, nDCG@10 0.0208 vs 0.0211 (bench/recommend/fit-speed.bench.ts).
+ * Measured (Amazon Sports, 64 f, 15 it, 2 threads, 2 shared cores at load 6–8): fit 17.4 s vs 69.2 s for recs.py
+ * (NumPy/OpenBLAS) in the same run, 7.7 CPU-seconds; nDCG@10 0.0208 vs 0.0211 (bench/recommend/fit-speed.bench.ts).
  * Complexity: per iteration O(nnz · f · cgSteps + (nUsers + nItems) · f² · cgSteps); memory (nUsers + nItems) · f
  * plus a copy of the CSR both ways.
  * Limits: no item/user biases; the fit's data must fit 4 GiB of wasm memory (about 15 M users + items at f = 64).
