@@ -13,29 +13,11 @@
  * Limits: wasm32 memory is at most 4 GiB: n up to about 22,000 in float64, 32,000 in float32; no pivoting (a non-positive pivot
  * rejects with INTERNAL).
  */
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CartwiseError } from '../../core/errors.ts';
+import { kernelModule } from './wasm-kernels.ts';
 
 export type Precision = 'f64' | 'f32';
-
-/** The kernels' wasm binary, next to the sources (also where the compiled build in dist/ finds it). */
-export const WASM_URL = new URL('./wasm/spd-kernels.wasm', import.meta.url);
-const SOURCE_WASM_URL = new URL('../../../src/recommend/linalg/wasm/spd-kernels.wasm', import.meta.url);
-
-let compiled: WebAssembly.Module | undefined;
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = readFileSync(WASM_URL);
-    } catch {
-      bytes = readFileSync(SOURCE_WASM_URL); // running from dist/: the binary stays beside the sources
-    }
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
 
 interface KernelExports {
   init(double: number, m: number, nb: number, workers: number, id: number, a: number, panel: number, dpack: number, row: number, pa: number, pb: number, s: number): void;
@@ -127,7 +109,7 @@ type Op = 'cholDiag' | 'cholPanel' | 'cholTrailing' | 'trtriPrep' | 'trtriRows' 
 type Runner = (op: Op, arg: number, onlyFirst?: boolean) => Promise<number | undefined>;
 
 function instanceRunner(spd: SpdMatrix): { run: Runner; close: () => Promise<void> } {
-  const x = new WebAssembly.Instance(kernelModule(), { env: { memory: spd.memory, abort: () => { throw new Error('wasm abort'); } } }).exports as unknown as KernelExports;
+  const x = new WebAssembly.Instance(kernelModule('spd-kernels'), { env: { memory: spd.memory, abort: () => { throw new Error('wasm abort'); } } }).exports as unknown as KernelExports;
   const { layout: l } = spd;
   const s = l.workers[0] as number[];
   x.init(spd.precision === 'f64' ? 1 : 0, spd.m, spd.nb, 1, 0, l.a, l.panel, l.dpack, l.row, s[0] as number, s[1] as number, s[2] as number);
@@ -136,7 +118,7 @@ function instanceRunner(spd: SpdMatrix): { run: Runner; close: () => Promise<voi
 }
 
 function workerRunner(spd: SpdMatrix, threads: number): { run: Runner; close: () => Promise<void> } {
-  const module = kernelModule();
+  const module = kernelModule('spd-kernels');
   const { layout: l } = spd;
   const workers = Array.from(
     { length: threads },

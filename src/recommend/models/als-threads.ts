@@ -18,10 +18,10 @@
  * Limits: wasm32 memory (4 GiB: about 15 M users + items at f = 64); abort is checked between chunks (a chunk is
  * ~1/128 of a half-iteration); starting the workers costs ~30 ms per fit.
  */
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CartwiseError } from '../../core/errors.ts';
 import type { Csr } from '../interactions/interaction-builder.ts';
+import { kernelModule } from '../linalg/wasm-kernels.ts';
 
 /** Fixed number of Gram row segments (independent of the thread count, so sums keep one order). */
 const SEGMENTS = 16;
@@ -68,23 +68,6 @@ parentPort.on('message', (msg) => {
   }
 });
 `;
-
-/** The kernels' wasm binary (../linalg/wasm/als-kernels.wasm, built from als-kernels.ts beside it). */
-const WASM_URL = new URL('../linalg/wasm/als-kernels.wasm', import.meta.url);
-const SOURCE_WASM_URL = new URL('../../../src/recommend/linalg/wasm/als-kernels.wasm', import.meta.url);
-let compiled: WebAssembly.Module | undefined;
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = readFileSync(WASM_URL);
-    } catch {
-      bytes = readFileSync(SOURCE_WASM_URL); // running from dist/: the binary stays beside the sources
-    }
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
 
 const PAGE = 65536;
 const MAX_PAGES = 65536;
@@ -169,7 +152,7 @@ export async function alsSweeps(users: Float32Array, items: Float32Array, cu: Cs
   new Int32Array(buf, layout.iIndices, ci.indices.length).set(ci.indices);
   new Float32Array(buf, layout.iCm1, ci.values.length).set(ci.values);
   const ctrl = new Int32Array(new SharedArrayBuffer(8));
-  const module = kernelModule();
+  const module = kernelModule('als-kernels');
   const common = {
     module,
     memory,
