@@ -20,6 +20,10 @@ export interface ExpansionOptions {
   feedback?: boolean;
   /** Recall stage (search engine): catalogue-learned term associations re-order the tail (default on). */
   associations?: boolean;
+  /** Recall stage (search engine): re-order only products that match every query word, the ones a search shows. */
+  recallStrict?: boolean;
+  /** Recall stage (search engine): re-order at most this many products below the head (default: the stage's depth). */
+  recallDepth?: number;
   /** Weight of a one-edit correction; two edits get its square. */
   typoWeight?: number;
   synonymWeight?: number;

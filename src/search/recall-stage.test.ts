@@ -110,6 +110,16 @@ describe('SearchEngine recall stage', () => {
     }
   });
 
+  it('in search(), re-orders only products that match every query word and shows no others', () => {
+    const strict = new SearchEngine(index, { recallStage: { head: 1, associationMinDocs: 2 } });
+    const res = strict.search({ q: 'kitchen range', facets: false, highlight: false });
+    expect(res.total).toBe(8);
+    expect(res.hits.every((h) => /kitchen range/i.test(h.title))).toBe(true);
+    const off = strict.search({ q: 'kitchen range', facets: false, highlight: false }, {}, { feedback: false, associations: false });
+    expect(res.hits[0]?.id).toBe(off.hits[0]?.id);
+    expect(new Set(res.hits.map((h) => h.id))).toEqual(new Set(off.hits.map((h) => h.id)));
+  });
+
   it('is skipped for search-as-you-type', () => {
     const typed = ranking(engine.textScores('kitchen hood', { prefixLast: true }).scored.scores, index.slots);
     expect(typed.indexOf(2)).toBeLessThan(typed.indexOf(3));

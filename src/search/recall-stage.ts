@@ -4,9 +4,11 @@
  * broader score: the precise score with the query's catalogue-learned term associations added at a low weight
  * (`term-associations.ts`), plus feedback terms from the best few results (RM3-style relevance model: Lavrenko &
  * Croft, SIGIR 2001; Abdul-Jaleel et al., TREC 2004). Feedback is known to help recall and hurt precision, which is
- * why it only decides the tail. Complexity: one more BM25F pass over the expanded query and one over ≤ `feedbackTerms`
- * terms. Limits: both expansions can drift (a brand's other products); they never enter the head, and never change
- * which products count as matching every query word (facets and strict matching are unchanged).
+ * why it only decides the tail. Complexity: two BM25F passes restricted to the head + `depth` products (binary search
+ * in the posting lists: O((head + depth) · terms · log df)), plus one co-occurrence count per new query word. A
+ * search re-orders only the products it shows (every query word matched, down to the page's last rank). Limits: both
+ * expansions can drift (a brand's other products); they never enter the head, and never change which products count
+ * as matching every query word (facets and strict matching are unchanged).
  */
 import type { SearchIndex } from './search-index.ts';
 

@@ -215,7 +215,7 @@ export class SearchEngine {
     if (g > 1 && this.weights.proximity > 0) this.addProximity(expanded.groups, scored);
     const feedback = options.feedback !== false && this.recallStage.feedbackDocs > 0 && this.recallStage.feedbackTerms > 0;
     const associations = options.associations !== false && this.recallStage.associations > 0;
-    if (options.prefixLast !== true && (feedback || associations)) this.reorderTail(expanded.groups, scored, feedback, associations);
+    if (options.prefixLast !== true && (feedback || associations)) this.reorderTail(expanded.groups, scored, feedback, associations, options.recallStrict === true, options.recallDepth);
     const highlightTerms = new Set<string>();
     for (const w of expanded.highlightWords) highlightTerms.add(analyzeWord(w, this.index.analyzerOptions));
     const out: { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string> } = { scored, groups: g, highlightTerms };
@@ -239,12 +239,18 @@ export class SearchEngine {
    * feedback from the best results) and keeps the rest in their order below them. Only scores change: `matched` and
    * `touched` stay as the precise pass left them, so strict matching and facets do not change.
    */
-  private reorderTail(groups: readonly (readonly TermAlternative[])[], scored: ScoredDocs, feedback: boolean, associations: boolean): void {
+  private reorderTail(groups: readonly (readonly TermAlternative[])[], scored: ScoredDocs, feedback: boolean, associations: boolean, strict: boolean, maxDepth?: number): void {
     const r = this.recallStage;
+    const depth = Math.max(0, Math.min(r.depth, maxDepth ?? r.depth));
     const sc = scored.scores;
-    const touched = scored.touched;
+    let touched = scored.touched;
+    if (strict && groups.length > 1) {
+      // Only products matching every group can be shown (search() matches strictly), so only they are re-ordered.
+      const all = touched;
+      touched = all.filter((d) => (scored.matched[d] as number) >= groups.length);
+    }
     if (touched.length <= r.head) return;
-    const order = topK(touched.length, r.head + r.depth, (a, b) => (sc[touched[a] as number] as number) > (sc[touched[b] as number] as number) || ((sc[touched[a] as number] as number) === (sc[touched[b] as number] as number) && (touched[a] as number) < (touched[b] as number)));
+    const order = topK(touched.length, r.head + depth, (a, b) => (sc[touched[a] as number] as number) > (sc[touched[b] as number] as number) || ((sc[touched[a] as number] as number) === (sc[touched[b] as number] as number) && (touched[a] as number) < (touched[b] as number)));
     const head = order.slice(0, r.head).map((i) => touched[i] as number);
     const bestScore = sc[head[0] as number] as number;
     const headFloor = sc[head[head.length - 1] as number] as number;
@@ -303,7 +309,7 @@ export class SearchEngine {
       mark[d] = 1;
       sc[d] = headFloor * (0.002 + (valueBest > 0 ? (0.997 * (value[j] as number)) / valueBest : 0));
     }
-    for (const d of touched) {
+    for (const d of scored.touched) {
       if (mark[d] !== 0) continue;
       sc[d] = ((sc[d] as number) / bestScore) * headFloor * 0.001;
     }
@@ -510,7 +516,8 @@ export class SearchEngine {
     if (text.trim() === '') {
       cand = browse(filters);
     } else {
-      const t = this.textScores(text, { ...expansion, prefixLast: request.prefix === true });
+      // The recall stage re-orders only what this page can show: products matching every word, down to its last rank.
+      const t = this.textScores(text, { recallStrict: true, recallDepth: page * pageSize, ...expansion, prefixLast: request.prefix === true });
       scored = t.scored;
       groups = t.groups;
       highlightTerms = t.highlightTerms;
