@@ -21,6 +21,7 @@ const runs: { name: string; mode: SearchEvalMode; disable: AblationFeature[] }[]
   { name: 'full', mode: 'full', disable: [] },
   ...ABLATION_FEATURES.map((f) => ({ name: `full − ${f}`, mode: 'full' as const, disable: [f] })),
   { name: 'full − typos − compounds − coord', mode: 'full', disable: ['typos', 'compounds', 'coord'] },
+  { name: 'full − recall stage (feedback and associations)', mode: 'full', disable: ['feedback', 'associations'] },
 ];
 const rows: string[] = ['| run | retrieval NDCG@10 | recall@50 | re-rank NDCG@10 | index s | eval s |', '|---|---|---|---|---|---|'];
 for (const r of runs) {

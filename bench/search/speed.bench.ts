@@ -65,6 +65,18 @@ for (const q of queries.slice(200, 2200)) {
 }
 const cpuSearch = process.cpuUsage(cpuSearch0);
 console.log(`in-process search (2,000 queries, facets + highlighting, prefix on): ${fmt(inproc)}; CPU ${((cpuSearch.user + cpuSearch.system) / 1000 / 2000).toFixed(2)} ms/query`);
+// Whole-word queries (prefix off) also run the recall stage (feedback + term associations re-order the tail).
+for (const [label, expansion] of [['recall stage on', {}], ['recall stage off', { feedback: false, associations: false }]] as const) {
+  const lat: number[] = [];
+  const c0 = process.cpuUsage();
+  for (const q of queries.slice(2200, 4200)) {
+    const s = performance.now();
+    engine.search({ q }, {}, expansion);
+    lat.push(performance.now() - s);
+  }
+  const c = process.cpuUsage(c0);
+  console.log(`in-process search (2,000 queries, prefix off, ${label}): ${fmt(lat)}; CPU ${((c.user + c.system) / 1000 / 2000).toFixed(2)} ms/query`);
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-search-bench-'));
 const config = loadConfig({ env: {}, flags: { dataDir, adminKey: 'a'.repeat(20), writeKey: 'w'.repeat(20), logLevel: 'silent' }, persistKeys: false });
