@@ -4,7 +4,7 @@ import { ModelArtifacts } from '../serving/served-model.ts';
 import { openFixtureStore } from '../serving/test-fixtures.ts';
 import { readEventTable, type EventTable } from './event-table.ts';
 import { candidatesFor } from './grids.ts';
-import { parseSelectionMetric, selectModel } from './model-selection.ts';
+import { BLEND_WEIGHTS, blendCandidates, parseSelectionMetric, selectModel, type LeaderboardEntry } from './model-selection.ts';
 import { trainServedModel } from './train-model.ts';
 
 let store: DuckDbStore;
@@ -30,7 +30,12 @@ describe('model selection', () => {
     const lb = await selectModel(table, { algorithms: ['pop', 'itemknn', 'ease'], budgetMs: 60_000 });
     expect(lb.metric).toBe('ndcg@10');
     expect(lb.validationUsers).toBeGreaterThan(5);
-    expect(lb.entries.length).toBe(candidatesFor(['pop', 'itemknn', 'ease']).length);
+    // every single candidate, then the best single model blended with the 2 other algorithms at 2 weights each
+    expect(lb.entries.filter((e) => e.algo !== 'hybrid').length).toBe(candidatesFor(['pop', 'itemknn', 'ease']).length);
+    const blends = lb.entries.filter((e) => e.algo === 'hybrid');
+    expect(blends.length).toBe(2 * BLEND_WEIGHTS.length);
+    const bestSingle = lb.entries.find((e) => e.algo !== 'hybrid')!;
+    for (const b of blends) expect(String(b.params.algos).split(',')[0]).toBe(bestSingle.algo);
     const ok = lb.entries.filter((e) => e.status === 'ok');
     expect(ok.length).toBe(lb.entries.length);
     for (let i = 1; i < ok.length; i++) expect(ok[i - 1]!.score!).toBeGreaterThanOrEqual(ok[i]!.score!);
@@ -57,6 +62,16 @@ describe('model selection', () => {
     expect(none.entries.every((e) => e.status === 'skipped' || e.status === 'timeout')).toBe(true);
   });
 
+  it('blends the best single model with the best setting of each next-best other algorithm', () => {
+    const e = (algo: string, score: number, params: Record<string, unknown>, status: LeaderboardEntry['status'] = 'ok'): LeaderboardEntry => ({ algo, params, status, score });
+    const ranked = [e('ease', 0.5, { lambda: 300 }), e('ease', 0.45, { lambda: 100 }), e('hybrid', 0.44, { algos: 'ease,pop' }), e('bpr', 0.4, { factors: 64 }), e('pop', 0.3, { mode: 'trending' }), e('pop', 0.2, { mode: 'users' }), e('sar', 0.1, {}, 'failed')];
+    const out = blendCandidates(ranked);
+    expect(out.map((c) => `${c.params.algos} ${c.params.weights}`)).toEqual(['ease,bpr 0.7,0.3', 'ease,bpr 0.5,0.5', 'ease,pop 0.7,0.3', 'ease,pop 0.5,0.5']);
+    expect(out[2]!.params).toMatchObject({ 'ease.lambda': 300, 'pop.mode': 'trending' });
+    expect(blendCandidates(ranked, 1)).toHaveLength(2);
+    expect(blendCandidates([e('pop', 0.3, {})])).toEqual([]);
+  });
+
   it('is interrupted by its signal', async () => {
     const controller = new AbortController();
     controller.abort();
@@ -71,7 +86,7 @@ describe('model selection', () => {
     expect((saved?.manifest.info as { id: string }).id).toBe(out.model.info.id);
     const lb = await store.loadArtifact(ModelArtifacts.leaderboard);
     expect(lb?.manifest.modelId).toBe(out.model.info.id);
-    expect((lb?.manifest.entries as unknown[]).length).toBe(candidatesFor(['pop', 'itemknn']).length);
+    expect((lb?.manifest.entries as unknown[]).length).toBe(candidatesFor(['pop', 'itemknn']).length + BLEND_WEIGHTS.length);
     await expect(trainServedModel(store, { algo: 'nope' })).rejects.toMatchObject({ code: 'UNKNOWN_ALGORITHM' });
     await expect(trainServedModel(store, { algo: 'ease', params: { lambda: -1 } })).rejects.toMatchObject({ code: 'INVALID_PARAM' });
   });

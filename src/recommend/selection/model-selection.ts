@@ -102,6 +102,8 @@ export interface SelectionOptions {
   onEntry?: (entry: LeaderboardEntry) => void;
   /** Cost per EASE multiply-add in seconds for the budget estimate (default 1e-9). */
   secondsPerFlop?: number;
+  /** After the single models, try blends of the best one with the next best algorithms ({@link blendCandidates}; default true). */
+  blends?: boolean;
 }
 
 function sampleTargets(targets: Map<number, Set<number>>, max: number, seed: number): Map<number, Set<number>> {
@@ -127,6 +129,35 @@ function rankEntries(entries: LeaderboardEntry[]): LeaderboardEntry[] {
     .map((e, i) => ({ e, i }))
     .sort((a, b) => order[a.e.status] - order[b.e.status] || (b.e.score ?? -Infinity) - (a.e.score ?? -Infinity) || a.i - b.i)
     .map((x) => x.e);
+}
+
+/** Weights of the best model in the blends that selection tries. */
+export const BLEND_WEIGHTS = [0.7, 0.5] as const;
+
+/**
+ * Hybrid candidates from a ranked leaderboard: the best single model blended with each of the next `partners` best
+ * other algorithms (each at its best parameters), at {@link BLEND_WEIGHTS}. Sequence models and hybrids are not
+ * blended here (too slow to refit twice within a budget; a hybrid cannot contain a hybrid).
+ */
+export function blendCandidates(ranked: readonly LeaderboardEntry[], partners = 3): Candidate[] {
+  const singles = ranked.filter((e) => e.status === 'ok' && e.algo !== 'hybrid' && e.algo !== 'sasrec');
+  const best = singles[0];
+  if (!best) return [];
+  const chosen: LeaderboardEntry[] = [];
+  const seen = new Set([best.algo]);
+  for (const e of singles) {
+    if (chosen.length >= partners) break;
+    if (seen.has(e.algo)) continue;
+    seen.add(e.algo);
+    chosen.push(e);
+  }
+  const prefixed = (e: LeaderboardEntry) => Object.fromEntries(Object.entries(e.params).map(([k, v]) => [`${e.algo}.${k}`, v]));
+  return chosen.flatMap((p) =>
+    BLEND_WEIGHTS.map((w) => ({
+      algo: 'hybrid',
+      params: { algos: `${best.algo},${p.algo}`, weights: `${w},${Math.round((1 - w) * 10) / 10}`, ...prefixed(best), ...prefixed(p) },
+    })),
+  );
 }
 
 /**
@@ -157,33 +188,33 @@ export async function selectModel(table: InteractionTable & Partial<Pick<EventTa
   }
 
   const entries: LeaderboardEntry[] = [];
+  let total = candidates.length;
   const record = (e: LeaderboardEntry) => {
     entries.push(e);
     options.onEntry?.(e);
-    options.onProgress?.({ phase: 'candidate', done: entries.length, total: candidates.length, algo: e.algo });
+    options.onProgress?.({ phase: 'candidate', done: entries.length, total, algo: e.algo });
   };
-  for (const cand of candidates) {
+  const trial = async (cand: Candidate, last: boolean): Promise<void> => {
     if (options.signal?.aborted) throw new CartwiseError('ABORTED');
     const left = deadline - Date.now();
     if (left <= 0) {
       record({ ...cand, status: 'skipped', reason: 'budget spent' });
-      continue;
+      return;
     }
     const est = estimateFitSeconds(cand, data, options.secondsPerFlop);
     if (est !== undefined && est * 1000 > left) {
       record({ ...cand, status: 'skipped', reason: `estimated fit ${est.toFixed(0)} s exceeds the ${(left / 1000).toFixed(0)} s left` });
-      continue;
+      return;
     }
     let model: Recommender;
     try {
       model = getFactory(cand.algo).create(cand.params);
     } catch (err) {
       record({ ...cand, status: 'failed', reason: (err as Error).message });
-      continue;
+      return;
     }
     // One candidate may use at most half of what is left (all of it when its cost was estimated, or when it is the
     // last one), so that a slow fit cannot starve the rest of the search.
-    const last = cand === candidates[candidates.length - 1];
     const allowedMs = est !== undefined || last ? left : left / 2;
     const candidateDeadline = Date.now() + allowedMs;
     const timer = new AbortController();
@@ -214,6 +245,13 @@ export async function selectModel(table: InteractionTable & Partial<Pick<EventTa
     } finally {
       clearTimeout(timeout);
     }
+  };
+  const blending = options.blends !== false;
+  for (const [i, cand] of candidates.entries()) await trial(cand, !blending && i === candidates.length - 1);
+  if (blending && Date.now() < deadline) {
+    const blends = blendCandidates(rankEntries(entries));
+    total += blends.length;
+    for (const [i, cand] of blends.entries()) await trial(cand, i === blends.length - 1);
   }
   const ranked = rankEntries(entries);
   const best = ranked[0]?.status === 'ok' ? ranked[0] : undefined;
