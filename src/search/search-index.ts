@@ -271,6 +271,15 @@ export class SearchIndex {
     return this.sortedSurface;
   }
 
+  /** An alternative's posting list and its BM25 idf times the alternative's weight; undefined when it can match nothing. */
+  private weightedPosting(alt: TermAlternative): { p: PostingList; idf: number } | undefined {
+    const t = this.termIds.get(alt.term);
+    if (t === undefined || alt.weight <= 0) return undefined;
+    const dfT = this.df[t] as number;
+    if (dfT === 0) return undefined;
+    return { p: this.postings[t] as PostingList, idf: Math.log(1 + (this.aliveCount - dfT + 0.5) / (dfT + 0.5)) * alt.weight };
+  }
+
   /**
    * Scores every live document against query groups. Each group is one position of the query with its
    * alternatives (the word, its typo corrections, synonyms, prefix completions); a document earns, per group, the
@@ -295,12 +304,9 @@ export class SearchIndex {
     for (const alternatives of groups) {
       groupTouched.length = 0;
       for (const alt of alternatives) {
-        const t = this.termIds.get(alt.term);
-        if (t === undefined || alt.weight <= 0) continue;
-        const dfT = this.df[t] as number;
-        if (dfT === 0) continue;
-        const idf = Math.log(1 + (this.aliveCount - dfT + 0.5) / (dfT + 0.5)) * alt.weight;
-        const p = this.postings[t] as PostingList;
+        const hit = this.weightedPosting(alt);
+        if (hit === undefined) continue;
+        const { p, idf } = hit;
         const { docs, tf } = p;
         for (let i = 0; i < p.n; i++) {
           const d = docs[i] as number;
@@ -361,12 +367,9 @@ export class SearchIndex {
     for (const alternatives of groups) {
       best.fill(0);
       for (const alt of alternatives) {
-        const t = this.termIds.get(alt.term);
-        if (t === undefined || alt.weight <= 0) continue;
-        const dfT = this.df[t] as number;
-        if (dfT === 0) continue;
-        const idf = Math.log(1 + (this.aliveCount - dfT + 0.5) / (dfT + 0.5)) * alt.weight;
-        const p = this.postings[t] as PostingList;
+        const hit = this.weightedPosting(alt);
+        if (hit === undefined) continue;
+        const { p, idf } = hit;
         const docs = p.docs;
         if (p.n <= 4 * n) {
           // Walk the list and the slots together (both ascending).
