@@ -100,7 +100,7 @@ export interface SelectionOptions {
   onProgress?: (progress: FitProgress & { algo?: string }) => void;
   /** Called after every candidate (live leaderboards). */
   onEntry?: (entry: LeaderboardEntry) => void;
-  /** Cost per EASE multiply-add in seconds for the budget estimate (default 1e-9). */
+  /** Cost per EASE multiply-add in seconds for the budget estimate (default 2e-10: the wasm SIMD inverse measured 0.6–1.3e-10 on this 2-core machine, with margin). */
   secondsPerFlop?: number;
   /** After the single models, try blends of the best one with the next best algorithms ({@link blendCandidates}; default true). */
   blends?: boolean;
@@ -116,7 +116,7 @@ function sampleTargets(targets: Map<number, Set<number>>, max: number, seed: num
 }
 
 /** Estimated fit seconds of a candidate where it is predictable (EASE's dense inverse), else undefined. */
-export function estimateFitSeconds(candidate: Candidate, data: InteractionData, secondsPerFlop = 1e-9): number | undefined {
+export function estimateFitSeconds(candidate: Candidate, data: InteractionData, secondsPerFlop = 2e-10): number | undefined {
   if (candidate.algo !== 'ease') return undefined;
   const cap = Number(candidate.params.maxItems ?? 20_000);
   const n = Math.min(data.nItems, cap);
