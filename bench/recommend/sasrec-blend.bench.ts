@@ -13,14 +13,11 @@ import { buildFromRows } from '../../src/recommend/interactions/interaction-buil
 import { buildTargets, scoreModel } from '../../src/recommend/eval/evaluator.ts';
 import { createRecommender, recommenderFromArtifact } from '../../src/recommend/models/index.ts';
 import { topK, type Recommender, type RecommendOptions } from '../../src/recommend/recommender.ts';
+import { benchArgs } from './bench-args.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] as string) : dflt;
-};
-const train = await readInteractionCsv(flag('--train', '/tmp/sasrec-data/sports-loo/train.csv'));
-const test = await readInteractionCsv(flag('--test', '/tmp/sasrec-data/sports-loo/test.csv'));
+const { flag, trainPath, testPath } = benchArgs();
+const train = await readInteractionCsv(trainPath);
+const test = await readInteractionCsv(testPath);
 const data = buildFromRows(tableRows(train));
 const targets = buildTargets(data, test);
 const sasrec = recommenderFromArtifact(decodeArtifact(readFileSync(flag('--model', '/tmp/sasrec-data/sasrec.bin'))));

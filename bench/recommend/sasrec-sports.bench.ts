@@ -13,14 +13,9 @@ import { buildFromRows } from '../../src/recommend/interactions/interaction-buil
 import { buildTargets, scoreModel } from '../../src/recommend/eval/evaluator.ts';
 import { createRecommender } from '../../src/recommend/models/index.ts';
 import type { SasrecRecommender } from '../../src/recommend/models/sasrec/sasrec.ts';
+import { benchArgs } from './bench-args.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args.splice(i, 2)[1] as string) : dflt;
-};
-const trainPath = flag('--train', '/tmp/sasrec-data/sports-loo/train.csv');
-const testPath = flag('--test', '/tmp/sasrec-data/sports-loo/test.csv');
+const { args, flag, trainPath, testPath } = benchArgs();
 const algo = flag('--algo', 'sasrec');
 const saveTo = flag('--save', '');
 const params: Record<string, unknown> = {};

@@ -18,14 +18,9 @@ import { buildTargets } from '../../src/recommend/eval/evaluator.ts';
 import { createRng } from '../../src/core/random.ts';
 import type { SasrecRecommender } from '../../src/recommend/models/sasrec/sasrec.ts';
 import type { RecommendQuery } from '../../src/recommend/recommender.ts';
+import { benchArgs } from './bench-args.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args.splice(i, 2)[1] as string) : dflt;
-};
-const trainPath = flag('--train', '/tmp/sasrec-data/sports-loo/train.csv');
-const testPath = flag('--test', '/tmp/sasrec-data/sports-loo/test.csv');
+const { args, trainPath, testPath } = benchArgs();
 const model = recommenderFromArtifact(decodeArtifact(readFileSync(args[0]!))) as SasrecRecommender;
 const betas = (args[1] ?? '0').split(',').map(Number);
 const data = buildFromRows(tableRows(await readInteractionCsv(trainPath)));
