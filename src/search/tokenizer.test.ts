@@ -28,6 +28,27 @@ describe('tokenizer', () => {
     expect(numberValue('2 1/4')).toBe(2.25);
   });
 
+  it('reads mixed numbers without a unit as one decimal, so `1 1/2` meets `1-1/2 in.`', () => {
+    expect(words('1 1/2 gr nail')).toEqual(['1.5', 'gr', 'nail']);
+    expect(words('ball 1-7/8')).toEqual(['ball', '1.875']);
+    expect(words('4 1/2 x 9 1/2 plinth block')).toEqual(['4.5', 'x', '9.5', 'plinth', 'block']);
+    expect(analyze('1 1/2 coupling')[0]).toBe(analyze('1-1/2 in. Coupling')[1]);
+    expect(words('16/3 wire')).toEqual(['16', '3', 'wire']);
+  });
+
+  it('drops thousands separators but keeps a decimal comma', () => {
+    expect(words('5,000 BTU Window Air Conditioner').slice(0, 2)).toEqual(['5000btu', '5000']);
+    expect(words('1,250,000 and 1,000, 2,000')).toEqual(['1250000', 'and', '1000', '2000']);
+    expect(words('2,5 mm')).toEqual(['2.5mm', '2.5']);
+  });
+
+  it('decodes HTML character references left in catalogue text', () => {
+    expect(words('Builder&#39;s Choice Tube &amp; Conduit')).toEqual(['builder', 'choice', 'tube', 'conduit']);
+    expect(words('8&#39; ladder')).toEqual(['8ft', '8', 'ladder']);
+    expect(words('12&quot; ruler')).toEqual(['12in', '12', 'ruler']);
+    expect(words('AT&amp;T')).toEqual(words('AT&T'));
+  });
+
   it('splits dimensions and hyphenated words, keeping the join', () => {
     expect(words('2x4 stud')).toEqual(['2', 'x', '4', 'stud']);
     expect(words('Simpson Strong-Tie')).toEqual(['simpson', 'strong', 'tie', 'strongtie']);

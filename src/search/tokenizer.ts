@@ -1,9 +1,11 @@
 /**
  * Text analysis for product search: the same pipeline turns catalogue text and shopper queries into index terms.
  *
- * Steps (each can be switched off for ablations): Unicode NFKC + lower case + diacritics folded; units glued to
- * their numbers (`96 in.` / `96"` / `96-inch` → `96in`, `12-gauge` → `12ga`, `1/2"` → `0.5in`, `1-1/2 in.` →
- * `1.5in`); dimensions split (`2x4` → `2 4`); hyphenated words give their parts and their join
+ * Steps (each can be switched off for ablations): HTML character references decoded (`&amp;`, `&#39;`: catalogue
+ * feeds often carry them); Unicode NFKC + lower case + diacritics folded; thousands separators dropped
+ * (`5,000 BTU` → `5000btu`); units glued to their numbers (`96 in.` / `96"` / `96-inch` → `96in`, `12-gauge` →
+ * `12ga`, `1/2"` → `0.5in`, `1-1/2 in.` → `1.5in`); mixed numbers without a unit read as one decimal
+ * (`1 1/2`, `1-7/8` → `1.5`, `1.875`); dimensions split (`2x4` → `2 4`); hyphenated words give their parts and their join
  * (`strong-tie` → `strong tie strongtie`); CJK runs segmented with `Intl.Segmenter`; English stop words dropped;
  * Porter2 (Snowball English) stemming, so plurals and inflections meet (`brackets` → `bracket`).
  */
@@ -66,6 +68,12 @@ const NUMBER = String.raw`(\d+(?:[.,]\d+)?(?:[\s-]+\d+\/\d+)?|\d+\/\d+)`;
 const UNIT_WORD = String.raw`(sq\.?\s*ft\.?|square\s+f(?:ee|oo)t|cu\.?\s*ft\.?|cubic\s+f(?:ee|oo)t|[a-z]+\.?|"|''|”|'|°)`;
 const NUMBER_UNIT = new RegExp(String.raw`(?<![\p{L}\d.])` + NUMBER + String.raw`\s*-?\s*` + UNIT_WORD + String.raw`(?![\p{L}\d])`, 'gu');
 const DIMENSION = /(\d)\s*x\s*(?=\d)/g;
+// `5,000` / `1,250,000`: a comma before exactly three digits groups thousands (`2,5` stays a decimal comma).
+const THOUSANDS = /(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|[.,]\d)/g;
+// `1 1/2`, `1-7/8` with no unit after them (those with one are read by NUMBER_UNIT first).
+const BARE_MIXED = /(?<![\p{L}\d.\/-])(\d+(?:[\s-]+)\d+\/\d+)(?![\p{L}\d\/])/gu;
+const HTML_ENTITY = /&(?:#(\d{1,6})|#x([\da-f]{1,6})|(amp|quot|apos|lt|gt|nbsp));/gi;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ' };
 const POSSESSIVE = /(\p{L})['’]s\b/gu;
 const DIACRITICS = /\p{M}+/gu;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
@@ -103,9 +111,19 @@ function numberToken(value: number): string {
   return String(Math.round(value * 1000) / 1000);
 }
 
-/** Lower-cases, applies NFKC and folds Latin diacritics (CJK and Hangul untouched). */
+/** `&amp;` → `&`, `&#39;` → `'`, `&#x27;` → `'`: the references catalogue exports leave in plain-text titles. */
+export function decodeHtmlEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(HTML_ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+    const code = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/** Decodes HTML character references, lower-cases, applies NFKC and folds Latin diacritics (CJK and Hangul untouched). */
 export function normalizeText(text: string): string {
-  let s = text.normalize('NFKC').toLowerCase();
+  let s = decodeHtmlEntities(text).normalize('NFKC').toLowerCase();
   // Fold diacritics only where there are some: NFD + NFC round trips are not free.
   if (/[\u00c0-\u024f\u1e00-\u1eff]/.test(s)) s = s.normalize('NFD').replace(DIACRITICS, '').normalize('NFC');
   return s;
@@ -113,13 +131,20 @@ export function normalizeText(text: string): string {
 
 /** Rewrites number+unit spans to single tokens (`96 in.` → ` 96in 96 `); keeps the bare number too. */
 function rewriteUnits(s: string): string {
+  if (s.includes(',')) s = s.replace(THOUSANDS, (m) => m.replace(/,/g, ''));
   s = s.replace(DIMENSION, '$1 x ');
-  return s.replace(NUMBER_UNIT, (whole, num: string, unit: string) => {
+  s = s.replace(NUMBER_UNIT, (whole, num: string, unit: string) => {
     const canon = canonicalUnit(unit);
     if (canon === undefined || !isFraction(num)) return whole;
     const n = numberToken(numberValue(num));
     if (n === '') return whole;
     return canon === '' ? ` ${n}${unit.replace(/\.$/, '')} ${n} ` : ` ${n}${canon} ${n} `;
+  });
+  if (!s.includes('/')) return s;
+  return s.replace(BARE_MIXED, (whole, num: string) => {
+    if (!isFraction(num)) return whole;
+    const n = numberToken(numberValue(num));
+    return n === '' ? whole : ` ${n} `;
   });
 }
 
