@@ -5,6 +5,7 @@
  *
  *   nice -n 10 npx tsx bench/recommend/sasrec-sports.bench.ts --train /tmp/sasrec-data/sports-loo/train.csv \
  *     --test /tmp/sasrec-data/sports-loo/test.csv [--algo sasrec] [--save model.bin] [key=value ...]
+ *     [--attributes ../shared/datasets/amazon-sports/Sports_and_Outdoors_item2attributes.json.gz] (side features, with sideFeatures=true)
  */
 import { writeFileSync } from 'node:fs';
 import { encodeArtifact } from '../../src/store/artifact-codec.ts';
@@ -13,11 +14,12 @@ import { buildFromRows } from '../../src/recommend/interactions/interaction-buil
 import { buildTargets, scoreModel } from '../../src/recommend/eval/evaluator.ts';
 import { createRecommender } from '../../src/recommend/models/index.ts';
 import type { SasrecRecommender } from '../../src/recommend/models/sasrec/sasrec.ts';
-import { benchArgs } from './bench-args.ts';
+import { benchArgs, readAttributeCatalog } from './bench-args.ts';
 
 const { args, flag, trainPath, testPath } = benchArgs();
 const algo = flag('--algo', 'sasrec');
 const saveTo = flag('--save', '');
+const attributesPath = flag('--attributes', '');
 const params: Record<string, unknown> = {};
 for (const a of args) {
   const [k, v] = a.split('=') as [string, string];
@@ -25,7 +27,7 @@ for (const a of args) {
 }
 const train = await readInteractionCsv(trainPath);
 const test = await readInteractionCsv(testPath);
-const data = buildFromRows(tableRows(train));
+const data = buildFromRows(tableRows(train), attributesPath ? { catalog: readAttributeCatalog(attributesPath) } : {});
 const targets = buildTargets(data, test);
 console.log(`users ${data.nUsers} items ${data.nItems} rows ${data.seqItems.length}; ${algo} ${JSON.stringify(params)}`);
 const model = createRecommender(algo, params);

@@ -201,28 +201,37 @@ function tinyBatch(): { batch: SequenceBatch; targets: Int32Array } {
 }
 
 describe('SASRec network: end-to-end gradient checks (float64)', () => {
+  // Side features: items 0–5 carry 1–2 of 3 features, item 6 none.
+  const features = { indptr: Int32Array.from([0, 1, 3, 4, 5, 7, 8, 8]), indices: Int32Array.from([0, 0, 2, 1, 2, 0, 1, 2]) };
   it.each([
-    ['full softmax, GELU, dropout', 'full', 'gelu'],
-    ['sampled softmax + logQ, ReLU, dropout', 'sampled', 'relu'],
-  ] as const)('%s', (_name, lossKind, activation) => {
-    const shape = tinyShape({ activation });
+    ['full softmax, GELU, dropout', 'full', 'gelu', false],
+    ['sampled softmax + logQ, ReLU, dropout', 'sampled', 'relu', false],
+    ['full softmax with item side features', 'full', 'gelu', true],
+    ['sampled softmax with item side features', 'sampled', 'relu', true],
+  ] as const)('%s', (_name, lossKind, activation, withFeatures) => {
+    const shape = tinyShape(withFeatures ? { activation, nFeatures: 3 } : { activation });
     const weights = initWeights(shape, createRng(11), true);
-    const net = new SasrecNetwork(shape, weights);
+    const net = new SasrecNetwork(shape, weights, withFeatures ? features : undefined);
     const { batch, targets } = tinyBatch();
     const sampler = popularitySampler([5, 1, 3, 0, 2, 8, 1], 1);
     const negatives = Int32Array.from([0, 5, 5, 2, 3, 1]);
     const dH = new Float64Array(batch.nTok * shape.dim);
     const lossOf = (grads?: ReturnType<typeof createGrads>) => {
-      // Same dropout masks on every evaluation: re-seed the generator.
+      // Same dropout masks on every evaluation: re-seed the generator. The checks perturb weights in place.
+      net.invalidateItemTable();
       const h = net.forward(batch, createRng(99).next);
       return lossKind === 'full'
-        ? fullSoftmaxLoss(h, targets, batch.nTok, weights.item, shape.nItems, shape.dim, dH, grads)
-        : sampledSoftmaxLoss(h, targets, batch.nTok, weights.item, shape.dim, negatives, sampler.logQ, dH, grads);
+        ? fullSoftmaxLoss(h, targets, batch.nTok, net.itemTable(), shape.nItems, shape.dim, dH, grads)
+        : sampledSoftmaxLoss(h, targets, batch.nTok, net.itemTable(), shape.dim, negatives, sampler.logQ, dH, grads);
     };
     const grads = createGrads(shape, weights.dense);
     const loss0 = lossOf(grads);
     expect(Number.isFinite(loss0)).toBe(true);
-    net.backward(dH, grads, denseViews(shape, grads.dense));
+    const gradViews = denseViews(shape, grads.dense);
+    net.backward(dH, grads, gradViews);
+    net.featureBackward(grads, gradViews);
+    expect(denseLayout(shape).tensors.some((t) => t.name === 'feat')).toBe(withFeatures);
+    if (withFeatures) expect(gradViews.feat.some((v) => v !== 0)).toBe(true);
     const loss = () => lossOf();
     // Every dense tensor, layer by layer.
     const { tensors } = denseLayout(shape);

@@ -44,6 +44,19 @@ export interface SasrecShape {
   ffnDim: number;
   activation: Activation;
   dropout: number;
+  /** Side-feature vocabulary size (category levels, brand, tags…); 0 or absent = item ids only. */
+  nFeatures?: number;
+}
+
+/**
+ * Item side features as CSR: item i's feature ids are `indices[indptr[i] … indptr[i+1])`. With features, the item
+ * vector used at the input and the (tied) output is `E[i] + mean(F[features of i])`, so items that share a brand or
+ * category share part of their representation (helps rarely seen items).
+ */
+export interface ItemFeatures {
+  /** [nItems + 1] */
+  indptr: Int32Array;
+  indices: Int32Array;
 }
 
 /** One named tensor inside the dense parameter vector. */
@@ -79,6 +92,8 @@ interface BlockViews {
 
 interface DenseViews {
   pos: Vec;
+  /** [nFeatures, dim] side-feature embeddings (empty without features) */
+  feat: Vec;
   lnfg: Vec;
   lnfb: Vec;
   blocks: BlockViews[];
@@ -118,6 +133,8 @@ export function denseLayout(shape: SasrecShape): { tensors: DenseTensor[]; size:
   }
   add('lnfg', d, false, { value: 1 });
   add('lnfb', d, false, { value: 0 });
+  // Last, so the layout without features is unchanged (models saved before features existed still load).
+  if ((shape.nFeatures ?? 0) > 0) add('feat', (shape.nFeatures as number) * d, true, { std: 1 / Math.sqrt(d) });
   return { tensors, size: offset };
 }
 
@@ -148,7 +165,7 @@ export function denseViews(shape: SasrecShape, dense: Vec): DenseViews {
       b2: get(p + 'b2'),
     });
   }
-  return { pos: get('pos'), lnfg: get('lnfg'), lnfb: get('lnfb'), blocks };
+  return { pos: get('pos'), feat: by.get('feat') ?? dense.subarray(0, 0), lnfg: get('lnfg'), lnfb: get('lnfb'), blocks };
 }
 
 /** The trainable weights: item table `[nItems, dim]` and the dense vector. */
@@ -259,17 +276,82 @@ export class SasrecNetwork {
   private probOffsets: Int32Array = new Int32Array(1);
   private lastBatch: SequenceBatch | undefined;
   private lastTrain = false;
+  private readonly features: ItemFeatures | undefined;
+  private table: Vec | undefined;
+  private tableStale = true;
 
-  constructor(shape: SasrecShape, weights: SasrecWeights) {
+  constructor(shape: SasrecShape, weights: SasrecWeights, features?: ItemFeatures) {
     this.shape = shape;
     this.weights = weights;
     this.views = denseViews(shape, weights.dense);
+    if ((shape.nFeatures ?? 0) > 0) {
+      if (!features || features.indptr.length !== shape.nItems + 1) throw new CartwiseError('INTERNAL', { reason: 'a SASRec shape with nFeatures needs item features for every item' });
+      this.features = features;
+    }
   }
 
   /** Re-binds the views after the dense vector was replaced (e.g. restored from a checkpoint). */
   setWeights(weights: SasrecWeights): void {
     this.weights = weights;
     this.views = denseViews(this.shape, weights.dense);
+    this.tableStale = true;
+  }
+
+  /**
+   * The item vectors used at the input and the output: the item table itself, or with side features
+   * `E[i] + mean(F[features of i])` (recomputed after {@link invalidateItemTable}; O(nItems·dim + nnz·dim)).
+   */
+  itemTable(): Vec {
+    const f = this.features;
+    if (!f) return this.weights.item;
+    if (this.table && !this.tableStale) return this.table;
+    const d = this.shape.dim;
+    const E = this.weights.item;
+    const F = this.views.feat;
+    const T = this.table && this.table.length === E.length ? this.table : allocLike(E, E.length);
+    T.set(E);
+    for (let i = 0; i < this.shape.nItems; i++) {
+      const a0 = f.indptr[i]!;
+      const a1 = f.indptr[i + 1]!;
+      if (a1 === a0) continue;
+      const inv = 1 / (a1 - a0);
+      const to = i * d;
+      for (let a = a0; a < a1; a++) {
+        const fo = f.indices[a]! * d;
+        for (let j = 0; j < d; j++) T[to + j] = T[to + j]! + inv * F[fo + j]!;
+      }
+    }
+    this.table = T;
+    this.tableStale = false;
+    return T;
+  }
+
+  /** Marks the item vectors out of date (after the weights changed in place, e.g. an optimiser step). */
+  invalidateItemTable(): void {
+    this.tableStale = true;
+  }
+
+  /**
+   * With side features: routes the gradient of the touched item vectors (`grads.item`, from the input and the loss)
+   * to the feature embeddings, `dF[a] += dT[i] / |features of i|`. The item table's own gradient is `dT` itself.
+   */
+  featureBackward(grads: SasrecGrads, gradViews: DenseViews): void {
+    const f = this.features;
+    if (!f) return;
+    const d = this.shape.dim;
+    const gF = gradViews.feat;
+    for (let t = 0; t < grads.nTouched; t++) {
+      const i = grads.touched[t]!;
+      const a0 = f.indptr[i]!;
+      const a1 = f.indptr[i + 1]!;
+      if (a1 === a0) continue;
+      const inv = 1 / (a1 - a0);
+      const go = i * d;
+      for (let a = a0; a < a1; a++) {
+        const fo = f.indices[a]! * d;
+        for (let j = 0; j < d; j++) gF[fo + j] = gF[fo + j]! + inv * grads.item[go + j]!;
+      }
+    }
   }
 
   private ensure(nTok: number, nProbs: number): void {
@@ -334,8 +416,7 @@ export class SasrecNetwork {
     const train = random !== undefined;
     const p = train ? dropout : 0;
     const rnd = random ?? (() => 1);
-    const W = this.weights;
-    embeddingForward(W.item, this.views.pos, batch.items, batch.positions, this.x0, n, d, Math.sqrt(d));
+    embeddingForward(this.itemTable(), this.views.pos, batch.items, batch.positions, this.x0, n, d, Math.sqrt(d));
     dropoutForward(this.x0, this.m0, n * d, p, rnd);
     let x = this.x0;
     for (let l = 0; l < this.shape.blocks; l++) {

@@ -117,6 +117,67 @@ describe('SASRec known-answer store (hidden item cycle)', () => {
   });
 });
 
+/**
+ * A category store for side features: 8 categories of 30 items; each of 80 shoppers browses 4 random items of one
+ * category. Most items are seen only a few times, so their ids alone say little; their category says where a
+ * shopper is heading.
+ */
+function categoryStore(seed: number) {
+  const rng = createRng(seed);
+  const nCat = 8;
+  const perCat = 30;
+  const catalog = Array.from({ length: nCat * perCat }, (_, i) => ({ id: `i${i}`, title: `item ${i}`, category: `Sports > c${Math.floor(i / perCat)}`, attrs: { brand: `b${i % 3}` } }));
+  const rows: InteractionRow[] = [];
+  const userCat = new Map<string, number>();
+  for (let u = 0; u < 80; u++) {
+    const c = rng.int(nCat);
+    userCat.set(`u${u}`, c);
+    for (let t = 0; t < 4; t++) rows.push({ user: `u${u}`, item: `i${c * perCat + rng.int(perCat)}`, ts: t, weight: 1 });
+  }
+  return { data: buildFromRows(rows, { catalog }), userCat, perCat };
+}
+
+describe('SASRec with item side features', () => {
+  const { data, userCat, perCat } = categoryStore(8);
+  const params: Partial<SasrecParams> = { dim: 16, blocks: 1, heads: 2, maxLen: 10, epochs: 12, negatives: 0, dropout: 0.1, lr: 0.01, batchSize: 16, warmupSteps: 10, validationUsers: 0 };
+  /** Share of each shopper's top 10 that is in the shopper's category. */
+  const categoryPrecision = (m: Recommender) => {
+    let hits = 0;
+    for (const [user, c] of userCat) {
+      for (const i of m.recommend(data.userIndex.get(user) as number, 10).items) if (Math.floor(Number(data.itemIds[i]!.slice(1)) / perCat) === c) hits++;
+    }
+    return hits / (10 * userCat.size);
+  };
+  let featured: SasrecRecommender;
+
+  it('learns categories from the catalogue faster than from ids alone', async () => {
+    featured = sasrecFactory.create({ ...params, sideFeatures: true }) as SasrecRecommender;
+    await featured.fit(data, { seed: 2 });
+    const plain = sasrecFactory.create(params);
+    await plain.fit(data, { seed: 2 });
+    const withFeatures = categoryPrecision(featured);
+    const without = categoryPrecision(plain);
+    expect(featured.shape?.nFeatures).toBe(8 + 1 + 3);
+    // Measured: 0.78 with features, 0.21 without (seed 2).
+    expect(withFeatures).toBeGreaterThan(0.6);
+    expect(withFeatures).toBeGreaterThan(without + 0.3);
+  });
+
+  it('round-trips the features through an artifact with identical scores', () => {
+    const restored = sasrecFactory.fromArtifact(decodeArtifact(encodeArtifact(featured.toArtifact()))) as SasrecRecommender;
+    const s1 = new Float64Array(data.nItems);
+    const s2 = new Float64Array(data.nItems);
+    featured.score({ recentItems: [1, 2, 3] }, s1);
+    restored.score({ recentItems: [1, 2, 3] }, s2);
+    expect(s2).toEqual(s1);
+  });
+
+  it('asks for a catalogue when sideFeatures is set without item metadata', async () => {
+    const m = sasrecFactory.create({ ...params, sideFeatures: true });
+    await expect(m.fit(buildFromRows([{ user: 'u', item: 'a', ts: 0 }, { user: 'u', item: 'b', ts: 1 }]))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/metadata/) });
+  });
+});
+
 describe('SASRec when order does not matter', () => {
   it('is not worse than popularity on an orderless, popularity-skewed store', async () => {
     // Every shopper draws distinct items from a Zipf-like distribution in random order; the last one is the test.
@@ -138,7 +199,7 @@ describe('SASRec when order does not matter', () => {
       for (const [user, item] of test) if (Array.from(m.recommend(data.userIndex.get(user) as number, 10).items).some((i) => data.itemIds[i] === item)) hits++;
       return hits / test.size;
     };
-    const sas = sasrecFactory.create({ dim: 16, blocks: 1, heads: 2, maxLen: 10, epochs: 10, negatives: 0, dropout: 0.2, lr: 0.005, batchSize: 16, validationUsers: 50, patience: 3 });
+    const sas = sasrecFactory.create({ dim: 16, blocks: 1, heads: 2, maxLen: 10, epochs: 12, negatives: 0, dropout: 0.2, lr: 0.005, batchSize: 16, validationUsers: 50, patience: 3 });
     await sas.fit(data, { seed: 2 });
     const pop = popularityFactory.create();
     await pop.fit(data);

@@ -8,7 +8,9 @@
  * Serving recomputes the window per request (no per-position cache: a 50-item window plus scoring 18k items costs
  * about 2.6 ms of CPU, see bench/recommend/sasrec-serving.bench.ts), so a new event — passed as `recentItems` — changes the next answer at
  * once without retraining. Anonymous sessions score from `recentItems` alone.
- * Limits: no item side features yet; event weights and timestamps other than order are ignored; windows longer than
+ * Side features (`sideFeatures`): category levels, brand, tags and attributes of the catalogue add a shared part
+ * to each item's vector (see item-features.ts), which helps rarely seen items.
+ * Limits: event weights and timestamps other than order are ignored; windows longer than
  * `maxLen` keep the latest items; training uses one thread.
  */
 import { z } from 'zod';
@@ -17,7 +19,8 @@ import type { Artifact } from '../../../store/store.ts';
 import { bytesOf, float32Of, int32Of } from '../../../store/artifact-codec.ts';
 import type { InteractionData } from '../../interactions/interaction-builder.ts';
 import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, type FitOptions, type Profile, type RecommendQuery, type RecommenderFactory } from '../../recommender.ts';
-import { SasrecNetwork, type SasrecShape, type SasrecWeights } from './network.ts';
+import { buildItemFeatures } from './item-features.ts';
+import { SasrecNetwork, type ItemFeatures, type SasrecShape, type SasrecWeights } from './network.ts';
 import { lastHidden, packBatch, scoreAll, trainSasrec, type EpochRecord, type SasrecTrainConfig, type TrainCheckpoint } from './train.ts';
 import type { AdamWState } from './optimizer.ts';
 import { gemmNT } from './kernels.ts';
@@ -42,6 +45,7 @@ export const sasrecParamsSchema = z.object({
   patience: z.number().int().min(0).default(5).describe('epochs without better validation NDCG@10 before stopping (0 = off)'),
   validationUsers: z.number().int().min(0).default(3000).describe('users whose last training item is held out for early stopping (0 = none)'),
   timeBudgetMinutes: z.number().min(0).default(0).describe('stop training after the epoch that passes this wall time, keeping the best epoch (0 = no budget)'),
+  sideFeatures: z.boolean().default(false).describe('add catalogue side features (category levels, brand, tags, attributes) to each item vector; needs item metadata'),
 });
 export type SasrecParams = z.infer<typeof sasrecParamsSchema>;
 
@@ -61,9 +65,11 @@ export interface SasrecExplanation {
   attention: number;
 }
 
-function shapeOf(p: SasrecParams, nItems: number): SasrecShape {
+function shapeOf(p: SasrecParams, nItems: number, nFeatures: number): SasrecShape {
   if (p.dim % p.heads !== 0) throw new CartwiseError('INVALID_PARAM', { name: 'heads', reason: `heads (${p.heads}) must divide dim (${p.dim})` });
-  return { nItems, dim: p.dim, blocks: p.blocks, heads: p.heads, maxLen: p.maxLen, ffnDim: p.dim * p.ffnMultiplier, activation: p.activation, dropout: p.dropout };
+  const shape: SasrecShape = { nItems, dim: p.dim, blocks: p.blocks, heads: p.heads, maxLen: p.maxLen, ffnDim: p.dim * p.ffnMultiplier, activation: p.activation, dropout: p.dropout };
+  if (nFeatures > 0) shape.nFeatures = nFeatures;
+  return shape;
 }
 
 /** The SASRec recommender. */
@@ -78,6 +84,8 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
   seqIndptr: Int32Array = new Int32Array(1);
   /** per-user item sequences, oldest first */
   seqItems: Int32Array = new Int32Array(0);
+  /** Item side features (when `sideFeatures` found any). */
+  features: ItemFeatures | undefined;
   private net: SasrecNetwork | undefined;
 
   override async fit(data: InteractionData, options: SasrecFitOptions = {}): Promise<void> {
@@ -87,7 +95,17 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
   protected async fitModel(data: InteractionData, options: SasrecFitOptions): Promise<void> {
     checkAbort(options.signal);
     const p = this.params;
-    const shape = shapeOf(p, data.nItems);
+    this.features = undefined;
+    let nFeatures = 0;
+    if (p.sideFeatures) {
+      if (!data.itemMeta) throw new CartwiseError('VALIDATION_FAILED', { reason: 'sasrec sideFeatures=true needs item metadata (a catalogue: category, brand, tags or attributes)' });
+      const built = buildItemFeatures(data.itemMeta, data.nItems);
+      if (built.nFeatures > 0) {
+        this.features = built.features;
+        nFeatures = built.nFeatures;
+      }
+    }
+    const shape = shapeOf(p, data.nItems, nFeatures);
     this.seqIndptr = data.seqIndptr.slice();
     this.seqItems = data.seqItems.slice();
     const config: SasrecTrainConfig = {
@@ -101,7 +119,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
       timeBudgetMs: p.timeBudgetMinutes * 60_000,
       seed: options.seed ?? 42,
     };
-    const result = await trainSasrec(shape, config, { indptr: this.seqIndptr, items: this.seqItems }, {
+    const result = await trainSasrec(shape, config, { indptr: this.seqIndptr, items: this.seqItems, ...(this.features ? { features: this.features } : {}) }, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
@@ -111,7 +129,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
     this.weights = result.weights;
     this.learningCurve = result.history;
     this.bestEpoch = result.bestEpoch;
-    this.net = new SasrecNetwork(shape, result.weights);
+    this.net = new SasrecNetwork(shape, result.weights, this.features);
   }
 
   /** The item window of a query: the user's sequence then the recent items, latest `maxLen` kept. */
@@ -146,7 +164,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
       return false;
     }
     const h = this.forwardWindow(window);
-    scoreAll(this.net.weights.item, h, 0, this.nItems, this.shape.dim, out);
+    scoreAll(this.net.itemTable(), h, 0, this.nItems, this.shape.dim, out);
     return true;
   }
 
@@ -185,7 +203,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
     const { batch } = packBatch(items, slices, rows.length, this.shape.maxLen, false);
     const h = lastHidden(this.net, batch);
     const scores = new Float32Array(rows.length * this.nItems);
-    gemmNT(h, this.net.weights.item, scores, rows.length, dim, this.nItems, false);
+    gemmNT(h, this.net.itemTable(), scores, rows.length, dim, this.nItems, false);
     rows.forEach((i, r) => out.set(scores.subarray(r * this.nItems, (r + 1) * this.nItems), i * this.nItems));
     return ok;
   }
@@ -206,7 +224,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
     this.forwardWindow(window);
     const { dim, heads } = this.shape;
     const { probs, len } = this.net.lastBlockAttention(0);
-    const E = this.net.weights.item;
+    const E = this.net.itemTable();
     const norm = (r: number) => {
       let s = 0;
       for (let j = 0; j < dim; j++) s += E[r * dim + j]! ** 2;
@@ -253,6 +271,7 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
         'weights.dense': bytesOf(this.weights.dense),
         'seq.indptr': bytesOf(this.seqIndptr),
         'seq.items': bytesOf(this.seqItems),
+        ...(this.features ? { 'features.indptr': bytesOf(this.features.indptr), 'features.indices': bytesOf(this.features.indices) } : {}),
       },
     };
   }
@@ -267,7 +286,8 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
     this.weights = { item: float32Of(requireBuffer(artifact, 'weights.item')), dense: float32Of(requireBuffer(artifact, 'weights.dense')) };
     this.seqIndptr = int32Of(requireBuffer(artifact, 'seq.indptr'));
     this.seqItems = int32Of(requireBuffer(artifact, 'seq.items'));
-    this.net = new SasrecNetwork(this.shape, this.weights);
+    this.features = (this.shape.nFeatures ?? 0) > 0 ? { indptr: int32Of(requireBuffer(artifact, 'features.indptr')), indices: int32Of(requireBuffer(artifact, 'features.indices')) } : undefined;
+    this.net = new SasrecNetwork(this.shape, this.weights, this.features);
   }
 }
 

@@ -11,7 +11,7 @@
 import { CartwiseError } from '../../../core/errors.ts';
 import { createRng, type Rng } from '../../../core/random.ts';
 import { fullSoftmaxLoss, popularitySampler, sampledSoftmaxLoss } from './losses.ts';
-import { createGrads, denseLayout, denseViews, initWeights, SasrecNetwork, zeroGrads, type SasrecShape, type SasrecWeights, type SequenceBatch } from './network.ts';
+import { createGrads, denseLayout, denseViews, initWeights, SasrecNetwork, zeroGrads, type ItemFeatures, type SasrecShape, type SasrecWeights, type SequenceBatch } from './network.ts';
 import { adamWStep, createAdamWState, type AdamWOptions, type AdamWState } from './optimizer.ts';
 import type { Vec } from './kernels.ts';
 
@@ -40,6 +40,8 @@ export interface Sequences {
   indptr: Int32Array;
   /** [n] item indices, oldest first within a user */
   items: Int32Array;
+  /** Item side features, required when the shape has `nFeatures`. */
+  features?: ItemFeatures;
 }
 
 /** One epoch of the learning curve. */
@@ -142,7 +144,7 @@ function copyAdam(a: AdamWState): AdamWState {
 /** Validation NDCG@10 of held-out next items, full ranking with the input history excluded. */
 function validationNdcg(net: SasrecNetwork, items: Int32Array, val: Int32Array, nVal: number, maxLen: number, signal: AbortSignal | undefined): number {
   const { nItems, dim } = net.shape;
-  const E = net.weights.item;
+  const E = net.itemTable();
   const B = 64;
   let sum = 0;
   const scores = new Float32Array(nItems);
@@ -252,7 +254,7 @@ export async function trainSasrec(shape: SasrecShape, config: SasrecTrainConfig,
   const history: EpochRecord[] = resume ? [...resume.history] : [];
   const startEpoch = resume ? resume.epoch : 0;
 
-  const net = new SasrecNetwork(shape, weights);
+  const net = new SasrecNetwork(shape, weights, seqs.features);
   const grads = createGrads(shape, weights.dense);
   const gradViews = denseViews(shape, grads.dense);
   const decayMask = new Uint8Array(weights.dense.length);
@@ -291,13 +293,15 @@ export async function trainSasrec(shape: SasrecShape, config: SasrecTrainConfig,
       let loss: number;
       if (sampler) {
         sampler.sample(rng.next, negatives);
-        loss = sampledSoftmaxLoss(h, targets, batch.nTok, weights.item, shape.dim, negatives, sampler.logQ, dH, grads);
+        loss = sampledSoftmaxLoss(h, targets, batch.nTok, net.itemTable(), shape.dim, negatives, sampler.logQ, dH, grads);
       } else {
-        loss = fullSoftmaxLoss(h, targets, batch.nTok, weights.item, shape.nItems, shape.dim, dH, grads);
+        loss = fullSoftmaxLoss(h, targets, batch.nTok, net.itemTable(), shape.nItems, shape.dim, dH, grads);
       }
       if (!Number.isFinite(loss)) throw new CartwiseError('INTERNAL', { reason: `SASRec loss diverged at epoch ${epoch + 1} step ${step + 1}; lower lr` });
       net.backward(dH, grads, gradViews);
+      net.featureBackward(grads, gradViews);
       adamWStep(weights, grads, adam, decayMask, shape.dim, optimizer);
+      net.invalidateItemTable();
       lossSum += loss;
       stepsDone++;
       const now = performance.now();
