@@ -100,6 +100,22 @@ describe('cartwise evaluate', () => {
     expect(r['hr@3']).toBeGreaterThan(0);
   });
 
+  it('reads a catalogue with --items for models that use item metadata, naming a bad line', () => {
+    const f = files();
+    const items = join(f.dir, 'items.jsonl');
+    const lines: string[] = [];
+    // Two categories matching the taste groups, plus catalogue-only hoses (the content model drops terms in over half the items).
+    const kind = (i: number) => (i < 10 ? ['red mug', 'Kitchen > Mugs'] : i < 20 ? ['steel tent', 'Sports > Tents'] : ['garden hose', 'Garden > Hoses']);
+    for (let i = 0; i < 30; i++) lines.push(JSON.stringify({ id: `i${i}`, title: kind(i)[0], category: kind(i)[1] }));
+    writeFileSync(items, lines.join('\n') + '\n');
+    const withItems = JSON.parse(cli(['evaluate', '--train', f.train, '--test', f.test, '--items', items, '--algo', 'content', '--k', '5', '--json'])) as Record<string, number>;
+    const without = JSON.parse(cli(['evaluate', '--train', f.train, '--test', f.test, '--algo', 'content', '--k', '5', '--json'])) as Record<string, number>;
+    expect(withItems['hr@5']).toBeGreaterThan(0.5);
+    expect(withItems['hr@5']).toBeGreaterThan(without['hr@5']! + 0.3);
+    writeFileSync(items, lines[0] + '\n{"id":"i1","price":-3}\n');
+    expect(() => cli(['evaluate', '--train', f.train, '--test', f.test, '--items', items, '--algo', 'content', '--json'])).toThrow(/items\.jsonl line 2: (title|price)/);
+  });
+
   it('reports a bad parameter or algorithm clearly', () => {
     const f = files();
     expect(() => cli(['evaluate', '--train', f.train, '--test', f.test, '--algo', 'ease', '--param', 'lamda=3'])).toThrow(/lamda/);

@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CartwiseError } from '../../core/errors.ts';
+import type { Item } from '../../core/schemas/index.ts';
+import { readCatalogueJsonl } from '../../recommend/interactions/catalogue-file.ts';
 import { readInteractionCsv, type InteractionTable } from '../../recommend/interactions/csv-rows.ts';
+import { readCatalogue } from '../../recommend/selection/event-table.ts';
 import { DefaultEventWeights } from '../../recommend/interactions/interaction-builder.ts';
 import { evaluateTrainTest, type EvaluationResult } from '../../recommend/eval/evaluator.ts';
 import { inferSplitProtocol } from '../../recommend/eval/infer-protocol.ts';
@@ -31,6 +34,7 @@ interface EvaluateFlags extends GlobalFlags {
   sampledNegatives?: string;
   budget?: string;
   metric?: string;
+  items?: string;
 }
 
 /** Parses `key=value` (value: number, true/false, or string); `algo.key=value` targets one algorithm. */
@@ -65,7 +69,7 @@ export function parseParamFlags(flags: readonly string[], algos: readonly string
   return out;
 }
 
-async function tableFromStore(store: Store, signal: AbortSignal): Promise<InteractionTable> {
+async function tableFromStore(store: Store, signal: AbortSignal): Promise<{ table: InteractionTable; catalogue: Item[] }> {
   const users: string[] = [];
   const items: string[] = [];
   const ts: number[] = [];
@@ -83,7 +87,8 @@ async function tableFromStore(store: Store, signal: AbortSignal): Promise<Intera
       weights.push(w);
     }
   }
-  return { length: users.length, users, items, ts: Float64Array.from(ts), weights: Float64Array.from(weights) };
+  const table = { length: users.length, users, items, ts: Float64Array.from(ts), weights: Float64Array.from(weights) };
+  return { table, catalogue: await readCatalogue(store, signal) };
 }
 
 const METRIC_COLUMNS = ['ndcg', 'recall', 'precision', 'map', 'hr', 'mrr'];
@@ -113,6 +118,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--train <file>', 'training CSV (user,item,ts[,weight])')
     .option('--test <file>', 'test CSV (user,item,ts[,weight])')
     .option('--data <file>', 'one CSV to split with --protocol (default: the store\'s events)')
+    .option('--items <file>', 'catalogue for models that read item metadata (content, sasrec sideFeatures=true): JSON lines of items (default with store events: the store\'s catalogue)')
     .option('--protocol <name>', 'split protocol: loo, time or random', 'loo')
     .option('--test-fraction <x>', 'time protocol: share of time held out', '0.1')
     .option('--ratio <x>', 'random protocol: training share within each group', '0.75')
@@ -144,13 +150,20 @@ export function registerEvaluateCommand(program: Command): void {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       let split: { train: InteractionTable; test: InteractionTable; protocol: string };
+      let catalogue = merged.items ? await readCatalogueJsonl(merged.items) : undefined;
       try {
         if (merged.train || merged.test) {
           if (!merged.train || !merged.test) throw new CartwiseError('INVALID_PARAM', { name: merged.train ? 'test' : 'train', reason: '--train and --test go together' });
           split = { train: await readInteractionCsv(merged.train), test: await readInteractionCsv(merged.test), protocol: 'files' };
         } else {
           const protocol = merged.protocol as SplitProtocol;
-          const all = merged.data ? await readInteractionCsv(merged.data) : await withContext(merged, (ctx) => tableFromStore(ctx.store, ctx.signal));
+          let all: InteractionTable;
+          if (merged.data) all = await readInteractionCsv(merged.data);
+          else {
+            const fromStore = await withContext(merged, (ctx) => tableFromStore(ctx.store, ctx.signal));
+            all = fromStore.table;
+            catalogue ??= fromStore.catalogue;
+          }
           const s = splitInteractions(all, {
             protocol,
             testFraction: Number(merged.testFraction),
@@ -169,6 +182,7 @@ export function registerEvaluateCommand(program: Command): void {
           selection = await selectModel(split.train, {
             validationProtocol,
             budgetMs,
+            ...(catalogue ? { interactions: { catalog: catalogue } } : {}),
             metric: merged.metric ?? 'ndcg@10',
             seed,
             signal: controller.signal,
@@ -186,6 +200,7 @@ export function registerEvaluateCommand(program: Command): void {
             ks,
             seed,
             signal: controller.signal,
+            ...(catalogue ? { interactions: { catalog: catalogue } } : {}),
             ...(merged.sampledNegatives ? { sampledNegatives: Number(merged.sampledNegatives) } : {}),
             ...(progress ? { onProgress: (p) => progress.update(p.done, p.phase) } : {}),
           });
