@@ -278,7 +278,9 @@ export class SasrecNetwork {
   private lastTrain = false;
   private readonly features: ItemFeatures | undefined;
   private table: Vec | undefined;
-  private tableStale = true;
+  /** Per item row: the {@link stamp} it was computed at. */
+  private rowStamp = new Int32Array(0);
+  private stamp = 1;
 
   constructor(shape: SasrecShape, weights: SasrecWeights, features?: ItemFeatures) {
     this.shape = shape;
@@ -294,41 +296,57 @@ export class SasrecNetwork {
   setWeights(weights: SasrecWeights): void {
     this.weights = weights;
     this.views = denseViews(this.shape, weights.dense);
-    this.tableStale = true;
+    this.stamp++;
   }
 
   /**
    * The item vectors used at the input and the output: the item table itself, or with side features
-   * `E[i] + mean(F[features of i])` (recomputed after {@link invalidateItemTable}; O(nItems·dim + nnz·dim)).
+   * `E[i] + mean(F[features of i])`, every row brought up to date (O(nItems·dim + nnz·dim) after a change).
    */
   itemTable(): Vec {
-    const f = this.features;
-    if (!f) return this.weights.item;
-    if (this.table && !this.tableStale) return this.table;
+    if (!this.features) return this.weights.item;
+    for (let i = 0; i < this.shape.nItems; i++) if (this.rowStamp[i] !== this.stamp) this.refreshRow(i);
+    return this.table as Vec;
+  }
+
+  /**
+   * Like {@link itemTable} but brings only the listed rows up to date (negative entries ignored): a training step
+   * needs its batch's inputs, targets and negatives, not the whole catalogue. Other rows may be stale.
+   */
+  itemRows(rows: ArrayLike<number>): Vec {
+    if (!this.features) return this.weights.item;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k] as number;
+      if (i >= 0 && this.rowStamp[i] !== this.stamp) this.refreshRow(i);
+    }
+    return this.table as Vec;
+  }
+
+  private refreshRow(i: number): void {
+    const f = this.features as ItemFeatures;
     const d = this.shape.dim;
     const E = this.weights.item;
-    const F = this.views.feat;
-    const T = this.table && this.table.length === E.length ? this.table : allocLike(E, E.length);
-    T.set(E);
-    for (let i = 0; i < this.shape.nItems; i++) {
-      const a0 = f.indptr[i]!;
-      const a1 = f.indptr[i + 1]!;
-      if (a1 === a0) continue;
-      const inv = 1 / (a1 - a0);
-      const to = i * d;
-      for (let a = a0; a < a1; a++) {
-        const fo = f.indices[a]! * d;
-        for (let j = 0; j < d; j++) T[to + j] = T[to + j]! + inv * F[fo + j]!;
-      }
+    if (!this.table || this.table.length !== E.length) {
+      this.table = allocLike(E, E.length);
+      this.rowStamp = new Int32Array(this.shape.nItems);
     }
-    this.table = T;
-    this.tableStale = false;
-    return T;
+    const T = this.table;
+    const F = this.views.feat;
+    const to = i * d;
+    for (let j = 0; j < d; j++) T[to + j] = E[to + j]!;
+    const a0 = f.indptr[i]!;
+    const a1 = f.indptr[i + 1]!;
+    const inv = a1 > a0 ? 1 / (a1 - a0) : 0;
+    for (let a = a0; a < a1; a++) {
+      const fo = f.indices[a]! * d;
+      for (let j = 0; j < d; j++) T[to + j] = T[to + j]! + inv * F[fo + j]!;
+    }
+    this.rowStamp[i] = this.stamp;
   }
 
   /** Marks the item vectors out of date (after the weights changed in place, e.g. an optimiser step). */
   invalidateItemTable(): void {
-    this.tableStale = true;
+    this.stamp++;
   }
 
   /**
@@ -416,7 +434,7 @@ export class SasrecNetwork {
     const train = random !== undefined;
     const p = train ? dropout : 0;
     const rnd = random ?? (() => 1);
-    embeddingForward(this.itemTable(), this.views.pos, batch.items, batch.positions, this.x0, n, d, Math.sqrt(d));
+    embeddingForward(this.itemRows(batch.items), this.views.pos, batch.items, batch.positions, this.x0, n, d, Math.sqrt(d));
     dropoutForward(this.x0, this.m0, n * d, p, rnd);
     let x = this.x0;
     for (let l = 0; l < this.shape.blocks; l++) {

@@ -293,7 +293,8 @@ export async function trainSasrec(shape: SasrecShape, config: SasrecTrainConfig,
       let loss: number;
       if (sampler) {
         sampler.sample(rng.next, negatives);
-        loss = sampledSoftmaxLoss(h, targets, batch.nTok, net.itemTable(), shape.dim, negatives, sampler.logQ, dH, grads);
+        net.itemRows(targets);
+        loss = sampledSoftmaxLoss(h, targets, batch.nTok, net.itemRows(negatives), shape.dim, negatives, sampler.logQ, dH, grads);
       } else {
         loss = fullSoftmaxLoss(h, targets, batch.nTok, net.itemTable(), shape.nItems, shape.dim, dH, grads);
       }
