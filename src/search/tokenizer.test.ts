@@ -3,11 +3,20 @@ import { analyze, numberValue, referenceTokens, words } from './tokenizer.ts';
 
 describe('tokenizer', () => {
   it('stems plurals and inflections and drops stop words', () => {
-    expect(analyze('The brackets for shelves')).toEqual(['bracket', 'shelv']);
+    expect(analyze('The brackets for shelves')).toEqual(['bracket', 'shelf']);
     expect(analyze('bracket shelf')).toEqual(['bracket', 'shelf']);
     expect(analyze('Running lights')).toEqual(analyze('run light'));
     expect(analyze('running', { stem: false })).toEqual(['running']);
     expect(analyze('the lamp', { stopWords: false })).toEqual(['the', 'lamp']);
+  });
+
+  it('merges the -ves plurals and -en adjectives Porter2 leaves apart', () => {
+    expect(analyze('shelves')).toEqual(analyze('shelf'));
+    expect(analyze('wall shelving')).toEqual(analyze('wall shelf'));
+    expect(analyze('Knives')).toEqual(analyze('knife'));
+    expect(analyze('wooden')).toEqual(['wood']);
+    expect(analyze('valves gloves')).toEqual(['valv', 'glove']);
+    expect(analyze('wooden', { stem: false })).toEqual(['wooden']);
   });
 
   it('glues numbers to units in every common spelling', () => {

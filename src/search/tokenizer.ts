@@ -7,7 +7,8 @@
  * `12ga`, `1/2"` → `0.5in`, `1-1/2 in.` → `1.5in`); mixed numbers without a unit read as one decimal
  * (`1 1/2`, `1-7/8` → `1.5`, `1.875`); dimensions split (`2x4` → `2 4`); hyphenated words give their parts and their join
  * (`strong-tie` → `strong tie strongtie`); CJK runs segmented with `Intl.Segmenter`; English stop words dropped;
- * Porter2 (Snowball English) stemming, so plurals and inflections meet (`brackets` → `bracket`).
+ * Porter2 (Snowball English) stemming, so plurals and inflections meet (`brackets` → `bracket`), plus a few merges
+ * Porter2 misses (`shelves` → `shelf`, `wooden` → `wood`).
  */
 import { stem as porter2 } from 'porter2';
 
@@ -148,10 +149,32 @@ function rewriteUnits(s: string): string {
   });
 }
 
+/**
+ * Stems Porter2 leaves apart although shoppers and titles use them for one thing: `-f`/`-fe` nouns whose plural is
+ * `-ves` (`shelves`, `shelving` → `shelv` but `shelf` → `shelf`; `knives` → `knive`) and material adjectives in `-en`
+ * (`wooden` vs `wood`). Applied to Porter2's output, so every inflection of either side meets.
+ */
+const STEM_MERGES: ReadonlyMap<string, string> = new Map([
+  ['shelv', 'shelf'],
+  ['knive', 'knife'],
+  ['leav', 'leaf'],
+  ['halv', 'half'],
+  ['calv', 'calf'],
+  ['wolv', 'wolf'],
+  ['scarv', 'scarf'],
+  ['loav', 'loaf'],
+  ['hoov', 'hoof'],
+  ['dwarv', 'dwarf'],
+  ['wooden', 'wood'],
+  ['woolen', 'wool'],
+  ['woollen', 'wool'],
+]);
+
 function stemWord(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
     s = /^[a-z]+$/.test(word) && word.length > 3 ? porter2(word) : word;
+    s = STEM_MERGES.get(s) ?? s;
     if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(word, s);
   }
