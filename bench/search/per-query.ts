@@ -1,7 +1,7 @@
 /**
  * Per-query Home Depot dev metrics for 2-fold checks and miss analysis (the issue-7 protocol: tune on one half of
  * the queries, confirm on the other).
- *   npx tsx bench/search/per-query.ts --out run.json [--disable a,b]       # per-query NDCG@10 and recall@50
+ *   npx tsx bench/search/per-query.ts --out run.json [--disable a,b] [--expansion|--recall|--weights JSON]   # per-query NDCG@10, recall@50
  *   npx tsx bench/search/per-query.ts --compare base.json new.json          # overall, odd/even folds, up/down counts
  *   npx tsx bench/search/per-query.ts --misses [--limit 40]                 # well-judged products ranked below 50
  * Queries are numbered in sorted order (the evaluation's order); "odd" = 1st, 3rd, … query.
@@ -49,8 +49,9 @@ const off = new Set((arg('--disable') ?? '').split(',').filter(Boolean) as Ablat
 const index = new SearchIndex({ analyzerOptions: { stem: !off.has('stem'), stopWords: !off.has('stopwords'), units: !off.has('units'), joinHyphenated: !off.has('hyphen-joins') }, bm25f: DEFAULT_BM25F });
 index.upsert(products.map((p) => ({ id: p.id, title: p.title })));
 const engine = new SearchEngine(index, {
-  expansion: { typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), feedback: !off.has('feedback'), associations: !off.has('associations') },
-  weights: { coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) },
+  expansion: { ...(JSON.parse(arg('--expansion') ?? '{}') as object), typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), feedback: !off.has('feedback'), associations: !off.has('associations') },
+  recallStage: { ...(JSON.parse(arg('--recall') ?? '{}') as object), ...(off.has('brands') ? { brandMissing: 0 } : {}) },
+  weights: { ...(JSON.parse(arg('--weights') ?? '{}') as object), coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) },
 });
 const ids = products.map((p) => p.id);
 const rowOf = new Map<string, number>();

@@ -3,7 +3,8 @@
  * {@link RecallStageOptions.head} results of its precise ranker as they are and re-orders everything below them by a
  * broader score: the precise score with the query's catalogue-learned term associations added at a low weight
  * (`term-associations.ts`), plus feedback terms from the best few results (RM3-style relevance model: Lavrenko &
- * Croft, SIGIR 2001; Abdul-Jaleel et al., TREC 2004). Feedback is known to help recall and hurt precision, which is
+ * Croft, SIGIR 2001; Abdul-Jaleel et al., TREC 2004); products lacking a brand word of the query (a word the
+ * catalogue's titles open with, `brand-terms.ts`) lose part of that score. Feedback is known to help recall and hurt precision, which is
  * why it only decides the tail. Complexity: two BM25F passes restricted to the head + `depth` products (binary search
  * in the posting lists: O((head + depth) · terms · log df)), plus one co-occurrence count per new query word. A
  * search re-orders only the products it shows (every query word matched, down to the page's last rank). Limits: both
@@ -29,6 +30,11 @@ export interface RecallStageOptions {
   associationWeight: number;
   /** An associated term must occur in at least this many items (default 20). */
   associationMinDocs: number;
+  /**
+   * Share of its broad score a product loses when it lacks a brand the query names (`brand-terms.ts`; default 0.5,
+   * 0 = off): `ge stove` keeps GE's ranges ahead of other makers' stoves below the head.
+   */
+  brandMissing: number;
 }
 
 export const DEFAULT_RECALL_STAGE: RecallStageOptions = {
@@ -40,6 +46,7 @@ export const DEFAULT_RECALL_STAGE: RecallStageOptions = {
   associations: 10,
   associationWeight: 0.2,
   associationMinDocs: 20,
+  brandMissing: 0.5,
 };
 
 const WORD_TERM = /^\p{L}{3,}$/u;

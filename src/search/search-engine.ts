@@ -12,6 +12,7 @@ import { QueryExpander, type ExpansionOptions, type SynonymMap } from './query-e
 import { DEFAULT_RANKING_WEIGHTS, normalizeQueryKey, type ClickModel, type ItemSignals, type RankingWeights, type UserAffinity } from './ranking.ts';
 import { DEFAULT_RECALL_STAGE, feedbackTerms, type RecallStageOptions } from './recall-stage.ts';
 import { SearchIndex, type ScoredDocs, type StoredDoc, type TermAlternative } from './search-index.ts';
+import { BrandTerms } from './brand-terms.ts';
 import { TermAssociations } from './term-associations.ts';
 import { analyzeWord, normalizeText } from './tokenizer.ts';
 import { topK } from './top-k.ts';
@@ -172,6 +173,7 @@ export class SearchEngine {
   private readonly proximityBonus = new Map<number, number>();
   private facetCache: FacetTable | undefined;
   readonly associations: TermAssociations;
+  readonly brands: BrandTerms;
   readonly recallStage: RecallStageOptions;
 
   constructor(
@@ -181,6 +183,7 @@ export class SearchEngine {
     this.expander = new QueryExpander(index, options.synonyms ?? new Map());
     this.weights = { ...DEFAULT_RANKING_WEIGHTS, ...options.weights };
     this.recallStage = { ...DEFAULT_RECALL_STAGE, ...options.recallStage };
+    this.brands = new BrandTerms(index);
     this.associations = new TermAssociations(index, { limit: this.recallStage.associations, minDocFreq: this.recallStage.associationMinDocs });
   }
 
@@ -283,6 +286,7 @@ export class SearchEngine {
     } else {
       for (let j = 0; j < n; j++) value[j] = sc[cand[j] as number] as number;
     }
+    if (r.brandMissing > 0 && groups.length > 1) this.penaliseOtherBrands(groups, cand, value, 1 - Math.min(1, r.brandMissing));
     // Feedback: the heaviest words of the best results, each its own group, weighted against the best precise score.
     if (feedback) {
       const inQuery = new Set<string>();
@@ -315,6 +319,37 @@ export class SearchEngine {
     }
     for (const d of head) mark[d] = 0;
     for (const d of cand) mark[d] = 0;
+  }
+
+  /**
+   * Multiplies `value[j]` by `keep` for each candidate that lacks a query word the catalogue uses as a brand (see
+   * `brand-terms.ts`; the word's own term decides, not its corrections). Candidates are sorted slots, so each brand
+   * term's posting list is merged with them in one pass.
+   */
+  private penaliseOtherBrands(groups: readonly (readonly TermAlternative[])[], cand: Int32Array, value: Float64Array, keep: number): void {
+    const n = cand.length;
+    let has: Uint8Array | undefined;
+    let brandGroups = 0;
+    for (const alternatives of groups) {
+      const first = alternatives[0];
+      const id = first ? this.index.termId(first.term) : undefined;
+      if (id === undefined || !this.brands.isBrand(id)) continue;
+      brandGroups++;
+      has ??= new Uint8Array(n);
+      const docs = this.index.postingDocs(id);
+      for (let j = 0, i = 0; j < n && i < docs.length; ) {
+        const a = cand[j] as number;
+        const b = docs[i] as number;
+        if (a === b) {
+          has[j] = (has[j] as number) + 1;
+          j++;
+          i++;
+        } else if (a < b) j++;
+        else i++;
+      }
+    }
+    if (!has) return;
+    for (let j = 0; j < n; j++) if ((has[j] as number) < brandGroups) value[j] = (value[j] as number) * keep;
   }
 
   /**

@@ -17,7 +17,7 @@ export const SEARCH_EVAL_MODES = ['bm25-title', 'full'] as const;
 export type SearchEvalMode = (typeof SEARCH_EVAL_MODES)[number];
 
 /** Features that `--disable` can switch off in `full` mode, for ablations. */
-export const ABLATION_FEATURES = ['stem', 'stopwords', 'units', 'hyphen-joins', 'typos', 'compounds', 'synonyms', 'coord', 'proximity', 'field-weights', 'feedback', 'associations'] as const;
+export const ABLATION_FEATURES = ['stem', 'stopwords', 'units', 'hyphen-joins', 'typos', 'compounds', 'synonyms', 'coord', 'proximity', 'field-weights', 'feedback', 'associations', 'brands'] as const;
 export type AblationFeature = (typeof ABLATION_FEATURES)[number];
 
 export interface SearchEvalOptions {
@@ -76,7 +76,7 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
   await options.store.saveArtifact('search-eval-index', index.toArtifact());
 
   const expansion: ExpansionOptions = { typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), feedback: !off.has('feedback'), associations: !off.has('associations') };
-  const engine = new SearchEngine(index, { expansion, weights: { coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) } });
+  const engine = new SearchEngine(index, { expansion, weights: { coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) }, ...(off.has('brands') ? { recallStage: { brandMissing: 0 } } : {}) });
   if (options.synonyms && !off.has('synonyms')) engine.expander.synonyms = parseSynonyms(options.synonyms);
   const run = options.runPath ? createWriteStream(options.runPath, { encoding: 'utf8' }) : undefined;
   run?.write(RUN_FILE_HEADER);
