@@ -151,9 +151,10 @@ describe('SASRec with item side features', () => {
   let featured: SasrecRecommender;
 
   it('learns categories from the catalogue faster than from ids alone', async () => {
-    featured = sasrecFactory.create({ ...params, sideFeatures: true }) as SasrecRecommender;
+    // The default (auto) uses the catalogue's features when it has any.
+    featured = sasrecFactory.create(params) as SasrecRecommender;
     await featured.fit(data, { seed: 2 });
-    const plain = sasrecFactory.create(params);
+    const plain = sasrecFactory.create({ ...params, sideFeatures: false });
     await plain.fit(data, { seed: 2 });
     const withFeatures = categoryPrecision(featured);
     const without = categoryPrecision(plain);

@@ -45,7 +45,10 @@ export const sasrecParamsSchema = z.object({
   patience: z.number().int().min(0).default(5).describe('epochs without better validation NDCG@10 before stopping (0 = off)'),
   validationUsers: z.number().int().min(0).default(3000).describe('users whose last training item is held out for early stopping (0 = none)'),
   timeBudgetMinutes: z.number().min(0).default(0).describe('stop training after the epoch that passes this wall time, keeping the best epoch (0 = no budget)'),
-  sideFeatures: z.boolean().default(false).describe('add catalogue side features (category levels, brand, tags, attributes) to each item vector; needs item metadata'),
+  sideFeatures: z
+    .union([z.boolean(), z.literal('auto')])
+    .default('auto')
+    .describe('add catalogue side features (category levels, brand, tags, attributes) to each item vector: auto = when the catalogue has any, true = require a catalogue, false = item ids only'),
 });
 export type SasrecParams = z.infer<typeof sasrecParamsSchema>;
 
@@ -97,8 +100,10 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
     const p = this.params;
     this.features = undefined;
     let nFeatures = 0;
-    if (p.sideFeatures) {
-      if (!data.itemMeta) throw new CartwiseError('VALIDATION_FAILED', { reason: 'sasrec sideFeatures=true needs item metadata (a catalogue: category, brand, tags or attributes)' });
+    if (p.sideFeatures === true && !data.itemMeta) {
+      throw new CartwiseError('VALIDATION_FAILED', { reason: 'sasrec sideFeatures=true needs item metadata (a catalogue: category, brand, tags or attributes)' });
+    }
+    if (p.sideFeatures !== false && data.itemMeta) {
       const built = buildItemFeatures(data.itemMeta, data.nItems);
       if (built.nFeatures > 0) {
         this.features = built.features;
