@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.ts';
 import { decodeArtifact, encodeArtifact } from '../store/artifact-codec.ts';
 import { REFERENCE_BM25 } from './search-eval.ts';
-import { SearchIndex } from './search-index.ts';
+import { SEARCH_INDEX_VERSION, SearchIndex } from './search-index.ts';
 
 const titles = ['red apple', 'green apple pie', 'red red wine', 'apple', 'banana bread'];
 
@@ -110,5 +110,20 @@ describe('SearchIndex', () => {
 
   it('rejects a foreign artifact with a clear error', () => {
     expect(() => SearchIndex.fromArtifact({ manifest: { kind: 'ease', version: 1 }, buffers: {} })).toThrow(/not a search index/);
+  });
+
+  it('writes SEARCH_INDEX_VERSION and refuses an artifact of another or no version (terms of another analyser)', () => {
+    const index = new SearchIndex();
+    index.upsert([{ id: 'a', title: 'Steel Shelving Unit' }]);
+    const artifact = index.toArtifact();
+    expect(artifact.manifest['version']).toBe(SEARCH_INDEX_VERSION);
+    expect(SearchIndex.outdatedReason(artifact.manifest)).toBeUndefined();
+    expect(SearchIndex.fromArtifact(artifact).docFreq('shelf')).toBe(1);
+    const older = { ...artifact, manifest: { ...artifact.manifest, version: SEARCH_INDEX_VERSION - 1 } };
+    expect(SearchIndex.outdatedReason(older.manifest)).toBe(`saved with index version ${SEARCH_INDEX_VERSION - 1}, this build writes ${SEARCH_INDEX_VERSION}`);
+    expect(() => SearchIndex.fromArtifact(older)).toThrow(/outdated.*rebuild it from the catalogue/);
+    const { version: _dropped, ...unversioned } = artifact.manifest;
+    expect(SearchIndex.outdatedReason(unversioned)).toMatch(/index version \(none\)/);
+    expect(SearchIndex.outdatedReason({ ...artifact.manifest, fields: ['title'] })).toMatch(/fields/);
   });
 });

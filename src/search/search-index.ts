@@ -6,12 +6,26 @@
  * Layout: one posting list per term (`docs: Int32Array`, `tf: Uint16Array` [n × fields]); documents are dense slots.
  * Upsert of a known id tombstones its slot and appends a new one; tombstones are skipped while scoring and removed by
  * {@link SearchIndex.compact} (automatically once a quarter of the slots are dead). Complexity of a query term: O(df).
- * Persisted as an artifact: JSON manifest + CSR typed arrays, so reload is a few copies, not a rebuild.
+ * Persisted as an artifact: JSON manifest + CSR typed arrays, so reload is a few copies, not a rebuild. The manifest
+ * carries {@link SEARCH_INDEX_VERSION}; an artifact of another version holds terms this build's analyser no longer
+ * produces, so it is refused and the index rebuilt from the catalogue.
  */
 import type { Item } from '../core/schemas/index.ts';
 import type { Artifact } from '../store/store.ts';
 import { bytesOf, float32Of, int32Of } from '../store/artifact-codec.ts';
 import { analyze, analyzeWord, referenceTokens, words, type AnalyzerOptions } from './tokenizer.ts';
+
+/**
+ * Version of the terms a saved index holds. Bump when analysis (`tokenizer.ts`: normalisation, units, numbers,
+ * stemming and stem merges, stop words) or the index layout changes what terms a document gets: an artifact saved
+ * under another version would silently miss documents for queries analysed by the new code (an old `shelv` posting
+ * never meets a query's `shelf`), so {@link SearchIndex.fromArtifact} refuses it and the search service rebuilds the
+ * index from the catalogue.
+ *
+ * History: 1 — until the HTML-entity, thousands-separator and mixed-number rules and the stem merges
+ * (`shelves` → `shelf`); 2 — with them.
+ */
+export const SEARCH_INDEX_VERSION = 2;
 
 /** The searchable fields, in their fixed slot order. */
 export const SEARCH_FIELDS = ['title', 'brand', 'category', 'tags', 'attrs', 'description'] as const;
@@ -496,7 +510,7 @@ export class SearchIndex {
     return {
       manifest: {
         kind: 'search-index',
-        version: 1,
+        version: SEARCH_INDEX_VERSION,
         analyzer: this.analyzerKind,
         analyzerOptions: this.analyzerOptions,
         bm25f: this.bm25f,
@@ -523,11 +537,28 @@ export class SearchIndex {
     };
   }
 
-  /** Rebuilds an index from {@link SearchIndex.toArtifact} output; throws on a foreign or corrupt artifact. */
+  /**
+   * Why a saved search index cannot be loaded as it is by this build, or `undefined` when it can: it was written
+   * under another {@link SEARCH_INDEX_VERSION} (a missing version counts as an older one) or with other fields. Its
+   * terms then come from another analyser, so the index must be rebuilt from the catalogue. Foreign artifacts are
+   * {@link SearchIndex.fromArtifact}'s to reject.
+   */
+  static outdatedReason(manifest: Artifact['manifest']): string | undefined {
+    const v = manifest['version'];
+    if (v !== SEARCH_INDEX_VERSION) return `saved with index version ${v === undefined ? '(none)' : JSON.stringify(v)}, this build writes ${SEARCH_INDEX_VERSION}`;
+    if (JSON.stringify(manifest['fields']) !== JSON.stringify(SEARCH_FIELDS)) return `saved with fields ${JSON.stringify(manifest['fields'])}, this build indexes ${JSON.stringify(SEARCH_FIELDS)}`;
+    return undefined;
+  }
+
+  /**
+   * Rebuilds an index from {@link SearchIndex.toArtifact} output; throws on a foreign or corrupt artifact, and on
+   * one that is outdated ({@link SearchIndex.outdatedReason}): its terms would not match this build's queries.
+   */
   static fromArtifact(artifact: Artifact): SearchIndex {
     const m = artifact.manifest;
-    if (m['kind'] !== 'search-index' || m['version'] !== 1) throw new Error(`not a search index artifact (kind ${String(m['kind'])}, version ${String(m['version'])})`);
-    if (JSON.stringify(m['fields']) !== JSON.stringify(SEARCH_FIELDS)) throw new Error('search index artifact has different fields; rebuild it');
+    if (m['kind'] !== 'search-index') throw new Error(`not a search index artifact (kind ${String(m['kind'])}, version ${String(m['version'])})`);
+    const outdated = SearchIndex.outdatedReason(m);
+    if (outdated !== undefined) throw new Error(`search index artifact is outdated (${outdated}); rebuild it from the catalogue`);
     const index = new SearchIndex({
       analyzer: m['analyzer'] as AnalyzerKind,
       analyzerOptions: m['analyzerOptions'] as AnalyzerOptions,

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../core/logger.ts';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.ts';
-import type { Store } from '../store/store.ts';
+import type { Artifact, Store } from '../store/store.ts';
+import { SEARCH_INDEX_VERSION } from './search-index.ts';
 import { SEARCH_ARTIFACT, SearchService } from './search-service.ts';
 
 let store: Store;
@@ -34,6 +36,76 @@ describe('SearchService', () => {
     const r = await s3.search({ q: 'drill', highlight: false });
     expect(r.total).toBe(3);
     expect(r.hits.map((h) => h.title)).not.toContain('From the artifact');
+  });
+
+  describe('an artifact saved by another analyser version', () => {
+    // What the analyser before SEARCH_INDEX_VERSION 2 wrote for "Shelving": Porter2's `shelv`, which the current
+    // analyser merges into `shelf` (so does the query "shelves"). Renaming the term in a current artifact gives
+    // exactly the index an older build saved for this catalogue.
+    async function saveOldAnalyserArtifact(version: number | undefined): Promise<void> {
+      await store.upsertItems([{ id: 's', title: 'Steel Shelving Unit', category: 'Storage', price: 80 }]);
+      await new SearchService(store, { syncIntervalMs: -1 }).ready();
+      const saved = (await store.loadArtifact(SEARCH_ARTIFACT))!;
+      const dec = new TextDecoder();
+      const terms = JSON.parse(dec.decode(saved.buffers['terms'])) as string[];
+      expect(terms).toContain('shelf');
+      const manifest: Artifact['manifest'] = { ...saved.manifest };
+      if (version === undefined) delete manifest['version'];
+      else manifest['version'] = version;
+      const oldTerms = terms.map((t) => (t === 'shelf' ? 'shelv' : t));
+      await store.saveArtifact(SEARCH_ARTIFACT, { manifest, buffers: { ...saved.buffers, terms: new TextEncoder().encode(JSON.stringify(oldTerms)) } });
+    }
+
+    function capturingLogger(): { log: Logger; lines: { level: string; msg: string; obj: Record<string, unknown> }[] } {
+      const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
+      const at = (level: string) => (obj: Record<string, unknown>, msg: string) => void lines.push({ level, msg, obj });
+      return { log: { warn: at('warn'), info: at('info') } as unknown as Logger, lines };
+    }
+
+    it.each([
+      ['an older version', 1],
+      ['no version', undefined],
+    ])('with %s is rebuilt from the catalogue, logged, and finds what the new analyser matches', async (_name, version) => {
+      await saveOldAnalyserArtifact(version);
+      const { log, lines } = capturingLogger();
+      const s = new SearchService(store, { syncIntervalMs: -1, log });
+      const r = await s.search({ q: 'shelves', highlight: false });
+      expect(r.recovery).toBeUndefined();
+      expect(r.hits.map((h) => h.id)).toEqual(['s']);
+      expect(s.lastLoad).toMatchObject({ source: 'catalogue', reason: 'analyser-changed', items: 4 });
+      expect(s.lastLoad?.detail).toContain(`this build writes ${SEARCH_INDEX_VERSION}`);
+      const warning = lines.find((l) => l.level === 'warn');
+      expect(warning?.msg).toMatch(/rebuilt from the catalogue.*another analyser/);
+      expect(warning?.obj).toMatchObject({ reason: 'analyser-changed', version: SEARCH_INDEX_VERSION, items: 4 });
+      // The rebuilt index was saved under the current version with the current terms: the next start loads it.
+      const resaved = (await store.loadArtifact(SEARCH_ARTIFACT))!;
+      expect(resaved.manifest['version']).toBe(SEARCH_INDEX_VERSION);
+      expect(JSON.parse(new TextDecoder().decode(resaved.buffers['terms']))).toContain('shelf');
+      const next = new SearchService(store, { syncIntervalMs: -1 });
+      expect((await next.search({ q: 'shelves', highlight: false })).hits.map((h) => h.id)).toEqual(['s']);
+      expect(next.lastLoad).toEqual({ source: 'artifact', items: 4 });
+    });
+
+    it('is used as it is when it carries the current version (no rebuild, so its terms are what get searched)', async () => {
+      // The same old terms under the current version: the service trusts the version and loads the artifact,
+      // which is why the version must be bumped whenever analysis changes.
+      await saveOldAnalyserArtifact(SEARCH_INDEX_VERSION);
+      const { log, lines } = capturingLogger();
+      const s = new SearchService(store, { syncIntervalMs: -1, log });
+      const r = await s.search({ q: 'shelves', highlight: false });
+      expect(r.recovery).toBe('trending'); // no text match: the old `shelv` posting never meets the query's `shelf`
+      expect(s.lastLoad).toEqual({ source: 'artifact', items: 4 });
+      expect(lines).toEqual([]);
+    });
+
+    it('is replaced by the rebuild endpoint path too, reported as requested', async () => {
+      await saveOldAnalyserArtifact(SEARCH_INDEX_VERSION);
+      const s = new SearchService(store, { syncIntervalMs: -1 });
+      await s.ready();
+      expect(await s.rebuild()).toBe(4);
+      expect(s.lastLoad).toMatchObject({ source: 'catalogue', reason: 'requested', items: 4 });
+      expect((await s.search({ q: 'shelves', highlight: false })).hits.map((h) => h.id)).toEqual(['s']);
+    });
   });
 
   it('syncs upserts and deletions made by other writers', async () => {

@@ -4,6 +4,11 @@
  * events with SQL aggregates (popularity, conversion), learns click-through with position-bias correction from
  * search events and the clicks that carry their `recId`, computes the user's affinities, and records each search
  * with a `userId` as a `search` event whose id is the response's `searchId` (so clicks can be attributed).
+ *
+ * A saved index is used only when it reflects the current catalogue and was written under this build's
+ * {@link SEARCH_INDEX_VERSION}; otherwise it is rebuilt from the catalogue before the first search is answered (an
+ * index from an older analyser would silently miss documents), and the reason is logged and kept in
+ * {@link SearchService.lastLoad}.
  */
 import type { Item } from '../core/schemas/index.ts';
 import { categoryLevels } from '../core/schemas/index.ts';
@@ -13,9 +18,25 @@ import { HashingEmbedder, VectorIndex, type Embedder } from './embedder.ts';
 import { mergeSynonyms, parseSynonyms, type SynonymMap } from './query-expansion.ts';
 import { learnClickModel, normalizeQueryKey, type UserAffinity } from './ranking.ts';
 import { SearchEngine, type SearchEngineOptions, type SearchRequest, type SearchResponse } from './search-engine.ts';
-import { SearchIndex, type SearchIndexOptions } from './search-index.ts';
+import { SEARCH_INDEX_VERSION, SearchIndex, type SearchIndexOptions } from './search-index.ts';
 
 export const SEARCH_ARTIFACT = 'search-index';
+
+/** Why the service built its index from the catalogue instead of loading the saved one. */
+export const INDEX_REBUILD_REASONS = ['no-artifact', 'requested', 'catalogue-changed', 'analyser-changed', 'unreadable'] as const;
+export type IndexRebuildReason = (typeof INDEX_REBUILD_REASONS)[number];
+
+/** How the service got its index the last time it loaded one. */
+export interface SearchIndexLoad {
+  /** `artifact`: the saved index, used as it is; `catalogue`: built from the store's items (and saved). */
+  source: 'artifact' | 'catalogue';
+  /** Set when `source` is `catalogue`. `analyser-changed`: the artifact was saved under another index version. */
+  reason?: IndexRebuildReason;
+  /** In words, e.g. "saved with index version 1, this build writes 2". */
+  detail?: string;
+  /** Live items in the index. */
+  items: number;
+}
 
 export interface SearchServiceOptions {
   index?: SearchIndexOptions;
@@ -51,6 +72,8 @@ export class SearchService {
   private vectors: VectorIndex | undefined;
   private readonly embedder: Embedder | undefined;
   private readonly recording = new Set<Promise<void>>();
+  private loaded: SearchIndexLoad | undefined;
+  private rebuildRequested = false;
 
   constructor(
     private readonly store: Store,
@@ -69,13 +92,25 @@ export class SearchService {
     return s;
   }
 
+  /** How the current index was obtained: undefined before the first load, and for {@link SearchService.withIndex}. */
+  get lastLoad(): SearchIndexLoad | undefined {
+    return this.loaded;
+  }
+
   /** The engine, loading or building the index on first call. */
   ready(): Promise<SearchEngine> {
     if (this.engine) return Promise.resolve(this.engine);
-    this.loading ??= this.load().then((e) => {
-      this.engine = e;
-      return e;
-    });
+    this.loading ??= this.load().then(
+      (e) => {
+        this.engine = e;
+        return e;
+      },
+      (err: unknown) => {
+        // A failed load (store unreachable mid-rebuild) must not stick: the next call tries again.
+        this.loading = undefined;
+        throw err;
+      },
+    );
     return this.loading;
   }
 
@@ -144,18 +179,45 @@ export class SearchService {
     this.syncedState = state;
     const stamp = SearchService.stampOf(state);
     let index: SearchIndex | undefined;
+    let reason: IndexRebuildReason = this.rebuildRequested ? 'requested' : 'no-artifact';
+    this.rebuildRequested = false;
+    let detail: string | undefined;
     const saved = await this.store.loadArtifact(SEARCH_ARTIFACT);
-    if (saved && saved.manifest['catalogue'] === stamp) {
-      try {
-        index = SearchIndex.fromArtifact(saved);
-      } catch (err) {
-        this.options.log?.warn({ err }, 'search index artifact unreadable; rebuilding');
+    if (saved) {
+      // Version first: an index from another analyser is wrong even when the catalogue has not changed.
+      const outdated = saved.manifest['kind'] === 'search-index' ? SearchIndex.outdatedReason(saved.manifest) : undefined;
+      if (outdated !== undefined) {
+        reason = 'analyser-changed';
+        detail = outdated;
+      } else if (saved.manifest['catalogue'] !== stamp) {
+        reason = 'catalogue-changed';
+        detail = `saved for catalogue ${String(saved.manifest['catalogue'])}, now ${stamp}`;
+      } else {
+        try {
+          index = SearchIndex.fromArtifact(saved);
+        } catch (err) {
+          reason = 'unreadable';
+          detail = err instanceof Error ? err.message : String(err);
+        }
       }
     }
-    if (!index) {
+    if (index) {
+      this.loaded = { source: 'artifact', items: index.size };
+    } else {
       index = new SearchIndex(this.options.index);
       for await (const batch of this.store.scanItems(5000)) index.upsert(batch);
       await this.persist(index, stamp);
+      this.loaded = { source: 'catalogue', reason, items: index.size, ...(detail !== undefined ? { detail } : {}) };
+      if (reason === 'analyser-changed') {
+        this.options.log?.warn(
+          { reason, detail, version: SEARCH_INDEX_VERSION, items: index.size },
+          `search index rebuilt from the catalogue: the saved index was built by another analyser (${detail})`,
+        );
+      } else if (reason === 'unreadable') {
+        this.options.log?.warn({ reason, detail, items: index.size }, `search index artifact unreadable (${detail}); rebuilt it from the catalogue`);
+      } else {
+        this.options.log?.info({ reason, detail, items: index.size }, 'search index built from the catalogue');
+      }
     }
     const engine = new SearchEngine(index, { ...this.options.engine, synonyms: parseSynonyms(this.options.synonyms ?? []) });
     if (this.embedder) await this.embedAll(index);
@@ -187,9 +249,11 @@ export class SearchService {
 
   /** Rebuilds the index from the catalogue and saves it; returns the number of items indexed. */
   async rebuild(): Promise<number> {
+    // Delete first: a search arriving meanwhile keeps the old engine instead of reloading the old artifact.
+    await this.store.deleteArtifact(SEARCH_ARTIFACT);
+    this.rebuildRequested = true;
     this.engine = undefined;
     this.loading = undefined;
-    await this.store.deleteArtifact(SEARCH_ARTIFACT);
     const e = await this.ready();
     return e.index.size;
   }
