@@ -108,6 +108,23 @@ describe('SearchService', () => {
     });
   });
 
+  it('tries again after a failed load instead of failing every later search', async () => {
+    let fail = true;
+    const flaky = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'loadArtifact' && fail) {
+          fail = false;
+          return () => Promise.reject(new Error('store unreachable'));
+        }
+        const v = Reflect.get(target, key, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const s = new SearchService(flaky, { syncIntervalMs: -1 });
+    await expect(s.search({ q: 'drill' })).rejects.toThrow(/store unreachable/);
+    expect((await s.search({ q: 'drill' })).total).toBe(2);
+  });
+
   it('syncs upserts and deletions made by other writers', async () => {
     const s = new SearchService(store, { syncIntervalMs: 0 });
     expect((await s.search({ q: 'hose' })).hits.map((h) => h.id)).toEqual(['c']);
