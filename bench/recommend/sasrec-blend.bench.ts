@@ -4,7 +4,7 @@
  * Reports nDCG@10 / HR@10 of SASRec alone, the other model alone and each blend weight.
  *
  *   nice -n 10 npx tsx bench/recommend/sasrec-blend.bench.ts --model /tmp/sasrec-data/sasrec.bin \
- *     [--train …/train.csv --test …/test.csv] [--other sknn] [--weights 0.3,0.5]
+ *     [--train …/train.csv --test …/test.csv] [--other sknn] [--weights 0.3,0.5] [--attributes item2attributes.json.gz]
  */
 import { readFileSync } from 'node:fs';
 import { decodeArtifact } from '../../src/store/artifact-codec.ts';
@@ -13,12 +13,14 @@ import { buildFromRows } from '../../src/recommend/interactions/interaction-buil
 import { buildTargets, scoreModel } from '../../src/recommend/eval/evaluator.ts';
 import { createRecommender, recommenderFromArtifact } from '../../src/recommend/models/index.ts';
 import { topK, type Recommender, type RecommendOptions } from '../../src/recommend/recommender.ts';
-import { benchArgs } from './bench-args.ts';
+import { benchArgs, readAttributeCatalog } from './bench-args.ts';
 
 const { flag, trainPath, testPath } = benchArgs();
 const train = await readInteractionCsv(trainPath);
 const test = await readInteractionCsv(testPath);
-const data = buildFromRows(tableRows(train));
+// A model trained with side features (`sasrec-sports.bench.ts --attributes`) needs the same catalogue here.
+const attributesPath = flag('--attributes', '');
+const data = buildFromRows(tableRows(train), attributesPath ? { catalog: readAttributeCatalog(attributesPath) } : {});
 const targets = buildTargets(data, test);
 const sasrec = recommenderFromArtifact(decodeArtifact(readFileSync(flag('--model', '/tmp/sasrec-data/sasrec.bin'))));
 if (sasrec.nItems !== data.nItems) throw new Error(`model has ${sasrec.nItems} items, data ${data.nItems}: not the same split`);
