@@ -5,6 +5,8 @@ import { rfmUsers } from '../analytics/rfm.ts';
 import { startRecommendations } from '../recommend/serving/start-serving.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
+import type { AppContext } from './route.ts';
+import { searchServiceOf } from './routes/search-routes.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -20,9 +22,14 @@ export async function startServer(config: Config, store: Store, log: Logger): Pr
     // Segment-limited recommendation rules use the analytics' RFM segment of the shopper.
     segmentOf: async (userId) => (await rfmUsers(store, { userId, limit: 1 }))[0]?.segment ?? 'no_purchase',
   });
-  const app = await buildApp({ config, store, log, recommendations: recs.service, training: recs.training });
+  const ctx: AppContext = { config, store, log, recommendations: recs.service, training: recs.training };
+  const app = await buildApp(ctx);
   app.addHook('onClose', () => recs.close());
   await app.listen({ port: config.port, host: config.host });
+  // Load (or rebuild, e.g. after an analyser upgrade) the search index now, not on the first shopper's search.
+  searchServiceOf(ctx)
+    .ready()
+    .catch((err: unknown) => log.warn({ err }, 'search index warm-up failed; the first search will try again'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
