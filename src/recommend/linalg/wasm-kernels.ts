@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The kernel modules, by the name of their source file in ./wasm. */
-export const KERNEL_NAMES = ['spd-kernels', 'als-kernels'] as const;
+export const KERNEL_NAMES = ['spd-kernels', 'als-kernels', 'gemm-kernels'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** asc flags for every module: SIMD, a shared imported memory up to 4 GiB, no runtime, no assertions. */

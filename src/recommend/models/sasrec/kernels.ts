@@ -7,6 +7,8 @@
  * Backward kernels accumulate (`+=`) into parameter gradients and write (or add into, where said) input gradients.
  */
 
+import { sgemm } from '../../linalg/sgemm.ts';
+
 /** A float vector: f32 for training and serving, f64 for gradient checks. */
 export type Vec = Float32Array | Float64Array;
 
@@ -345,11 +347,32 @@ export function addInto(a: Vec, b: Vec, y: Vec, n: number): void {
 }
 
 /**
- * `C[m, n] = A[m, k] · B[k, n]` (or `+=` when `accumulate`), 4×4 register tiles: each tile keeps 16 sums in locals
+ * Products with m·k·n at or above this go to the WebAssembly SIMD GEMM (../../linalg/sgemm.ts) when A, B and C are
+ * all `Float32Array`: measured crossover about 256–512 (a call costs ~0.2 µs; 16×16×16 takes 2.1 µs in JS, 0.6 in
+ * wasm; 450×64×1024 runs at ~4 GFLOP/s in JS, ~39 in wasm). Float64 (the gradient checks) always stays in JS.
+ */
+export const WASM_GEMM_MIN_MKN = 512;
+
+let wasmGemm = true;
+
+/** Turns the WebAssembly GEMM path on (default) or off (every product on the JS loops below; benchmarks, tests). */
+export function setWasmGemm(enabled: boolean): void {
+  wasmGemm = enabled;
+}
+
+/** Whether a product of this size on these arrays goes to wasm. */
+function useWasm(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number): boolean {
+  return wasmGemm && m * k * n >= WASM_GEMM_MIN_MKN && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
+}
+
+/**
+ * `C[m, n] = A[m, k] · B[k, n]` (or `+=` when `accumulate`); float32 products of m·k·n ≥ {@link WASM_GEMM_MIN_MKN}
+ * run in wasm. The JS path: 4×4 register tiles: each tile keeps 16 sums in locals
  * and reads 8 values per 16 multiply-adds, about 3–4× the naive loop in V8 (RUNTIME-NOTES: blocked 4.6 vs naive
  * 1.1 GFLOP/s). Edge rows/columns fall back to scalar loops.
  */
 export function gemmNN(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number, accumulate: boolean): void {
+  if (useWasm(a, b, c, m, k, n) && sgemm(false, false, m, n, k, a as Float32Array, b as Float32Array, c as Float32Array, accumulate)) return;
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -398,8 +421,9 @@ export function gemmNN(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number, 
   }
 }
 
-/** `C[m, n] = A[m, k] · B[n, k]ᵀ` (or `+=`), 4×4 register tiles over (i, j), dot products along k. */
+/** `C[m, n] = A[m, k] · B[n, k]ᵀ` (or `+=`), wasm as {@link gemmNN}; in JS 4×4 register tiles over (i, j), dot products along k. */
 export function gemmNT(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number, accumulate: boolean): void {
+  if (useWasm(a, b, c, m, k, n) && sgemm(false, true, m, n, k, a as Float32Array, b as Float32Array, c as Float32Array, accumulate)) return;
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -450,8 +474,9 @@ export function gemmNT(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number, 
   }
 }
 
-/** `C[k, n] += A[m, k]ᵀ · B[m, n]` (always accumulates: weight gradients), 4×4 tiles over (p, j), sums along m. */
+/** `C[k, n] += A[m, k]ᵀ · B[m, n]` (always accumulates: weight gradients), wasm as {@link gemmNN}; in JS 4×4 tiles over (p, j), sums along m. */
 export function gemmTN(a: Vec, b: Vec, c: Vec, m: number, k: number, n: number): void {
+  if (useWasm(a, b, c, m, k, n) && sgemm(true, false, k, n, m, a as Float32Array, b as Float32Array, c as Float32Array, true)) return;
   const k4 = k - (k % 4);
   const n4 = n - (n % 4);
   for (let p = 0; p < k4; p += 4) {

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRng } from '../../../core/random.ts';
+import { gemmNN, gemmNT, gemmTN, setWasmGemm, WASM_GEMM_MIN_MKN } from './kernels.ts';
+
+function random(n: number, seed: number, f64 = false): Float32Array | Float64Array {
+  const rng = createRng(seed);
+  const v = Array.from({ length: n }, () => rng.normal());
+  return f64 ? Float64Array.from(v) : Float32Array.from(v);
+}
+
+type Gemm = 'NN' | 'NT' | 'TN';
+
+/** Runs one of the three products on fresh copies of C and returns it. */
+function run(op: Gemm, m: number, k: number, n: number, f64: boolean, accumulate: boolean): Float32Array | Float64Array {
+  const a = random(m * k, 1, f64);
+  const b = random(op === 'TN' ? m * n : k * n, 2, f64);
+  const c = random(op === 'TN' ? k * n : m * n, 3, f64);
+  if (op === 'NN') gemmNN(a, b, c, m, k, n, accumulate);
+  else if (op === 'NT') gemmNT(a, b, c, m, k, n, accumulate);
+  else gemmTN(a, b, c, m, k, n);
+  return c;
+}
+
+describe('SASRec GEMMs: wasm path against the JS loops', () => {
+  afterEach(() => setWasmGemm(true));
+
+  for (const op of ['NN', 'NT', 'TN'] as const) {
+    for (const [m, k, n] of [[1, 1, 1], [5, 3, 7], [9, 13, 6], [17, 64, 1030], [450, 64, 256]] as const) {
+      for (const accumulate of op === 'TN' ? [true] : [false, true]) {
+        it(`${op} ${m}×${k}×${n} accumulate ${accumulate}: float32 wasm ≈ float32 JS ≈ float64`, () => {
+          const wasm = run(op, m, k, n, false, accumulate);
+          setWasmGemm(false);
+          const js = run(op, m, k, n, false, accumulate);
+          const f64 = run(op, m, k, n, true, accumulate);
+          const tol = 1e-5 * (1 + Math.sqrt(op === 'TN' ? m : k)) * 4;
+          let eWasm = 0;
+          let eJs = 0;
+          for (let i = 0; i < f64.length; i++) {
+            eWasm = Math.max(eWasm, Math.abs((wasm[i] as number) - (f64[i] as number)));
+            eJs = Math.max(eJs, Math.abs((js[i] as number) - (f64[i] as number)));
+          }
+          expect(eWasm).toBeLessThan(tol);
+          expect(eJs).toBeLessThan(tol);
+        });
+      }
+    }
+  }
+
+  it('small products stay on the JS path (bitwise equal with wasm switched off) and float64 never leaves it', () => {
+    expect(5 * 3 * 7).toBeLessThan(WASM_GEMM_MIN_MKN);
+    const on = run('NN', 5, 3, 7, false, false);
+    setWasmGemm(false);
+    expect(run('NN', 5, 3, 7, false, false)).toEqual(on);
+    const f64Off = run('NT', 17, 64, 130, true, true);
+    setWasmGemm(true);
+    expect(run('NT', 17, 64, 130, true, true)).toEqual(f64Off);
+  });
+});
