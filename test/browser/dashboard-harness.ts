@@ -67,3 +67,10 @@ export async function openPage(page: Page, route: string): Promise<void> {
   }, route);
   await page.waitForTimeout(150);
 }
+
+/**
+ * Where the browser tests save their screenshots: `docs/screenshots` (the README's images) when
+ * `CARTWISE_UPDATE_SCREENSHOTS=1` (`npm run screenshots`), otherwise a temporary folder, so an ordinary test run
+ * leaves the working tree unchanged.
+ */
+export const SCREENSHOTS = process.env['CARTWISE_UPDATE_SCREENSHOTS'] === '1' ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'cartwise-screenshots-'));

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoStore } from '../../src/ingest/demo/load-demo-store.ts';
-import { ADMIN, HAS_CHROMIUM, openPage, signIn, startHarness, type Harness } from './dashboard-harness.ts';
+import { ADMIN, HAS_CHROMIUM, openPage, SCREENSHOTS, signIn, startHarness, type Harness } from './dashboard-harness.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const END = Date.UTC(2025, 5, 1);
 
 async function apiGet(h: Harness, path: string): Promise<any> {

@@ -6,9 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/schemas/index.ts';
 import type { Store } from '../../src/store/store.ts';
-import { CHROMIUM, HAS_CHROMIUM, startHarness, WRITE, type Harness } from './dashboard-harness.ts';
+import { CHROMIUM, HAS_CHROMIUM, SCREENSHOTS, startHarness, WRITE, type Harness } from './dashboard-harness.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 if (!HAS_CHROMIUM) console.warn(`demo-store browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
