@@ -44,3 +44,50 @@ export function buildItemFeatures(meta: readonly (Item | undefined)[], nItems: n
   }
   return { features: { indptr, indices: Int32Array.from(indices) }, nFeatures: vocabulary.length, vocabulary };
 }
+
+/**
+ * Co-occurrence neighbours as side features, for stores without a catalogue: item i gets the ids of its `k` most
+ * frequent neighbours (items within `window` positions of it in some shopper's sequence, seen together at least
+ * `minCount` times) as features, so a rarely seen item borrows the vectors of the items it appears with — one hop of
+ * graph smoothing. Each shopper's last item is left out of the counts, so the held-out next item that early
+ * stopping validates on never shapes the features. Feature ids are `offset + item index`. O(Σ len · window).
+ */
+export function neighbourFeatures(seqIndptr: Int32Array, seqItems: Int32Array, nItems: number, k: number, offset: number, window = 2, minCount = 2): ItemFeatures {
+  const counts: Map<number, number>[] = Array.from({ length: nItems }, () => new Map());
+  const nUsers = seqIndptr.length - 1;
+  for (let u = 0; u < nUsers; u++) {
+    const start = seqIndptr[u]!;
+    const end = seqIndptr[u + 1]! - 1;
+    for (let p = start; p < end; p++) {
+      const a = seqItems[p]!;
+      for (let q = p + 1; q < Math.min(end, p + window + 1); q++) {
+        const b = seqItems[q]!;
+        if (a === b) continue;
+        counts[a]!.set(b, (counts[a]!.get(b) ?? 0) + 1);
+        counts[b]!.set(a, (counts[b]!.get(a) ?? 0) + 1);
+      }
+    }
+  }
+  const indptr = new Int32Array(nItems + 1);
+  const indices: number[] = [];
+  for (let i = 0; i < nItems; i++) {
+    const top = [...counts[i]!.entries()].filter(([, c]) => c >= minCount).sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, k);
+    for (const [j] of top) indices.push(offset + j);
+    indptr[i + 1] = indices.length;
+  }
+  return { indptr, indices: Int32Array.from(indices) };
+}
+
+/** Concatenates two feature sets over the same items (item i's features: those of `a`, then those of `b`). */
+export function mergeFeatures(a: ItemFeatures, b: ItemFeatures): ItemFeatures {
+  const n = a.indptr.length - 1;
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(a.indices.length + b.indices.length);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    for (let p = a.indptr[i]!; p < a.indptr[i + 1]!; p++) indices[o++] = a.indices[p]!;
+    for (let p = b.indptr[i]!; p < b.indptr[i + 1]!; p++) indices[o++] = b.indices[p]!;
+    indptr[i + 1] = o;
+  }
+  return { indptr, indices };
+}

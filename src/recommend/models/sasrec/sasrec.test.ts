@@ -139,7 +139,8 @@ function categoryStore(seed: number) {
 
 describe('SASRec with item side features', () => {
   const { data, userCat, perCat } = categoryStore(8);
-  const params: Partial<SasrecParams> = { dim: 16, blocks: 1, heads: 2, maxLen: 10, epochs: 12, negatives: 0, dropout: 0.1, lr: 0.01, batchSize: 16, warmupSteps: 10, validationUsers: 0 };
+  // Neighbour features off: this checks what the catalogue adds.
+  const params: Partial<SasrecParams> = { dim: 16, blocks: 1, heads: 2, maxLen: 10, epochs: 12, negatives: 0, dropout: 0.1, lr: 0.01, batchSize: 16, warmupSteps: 10, validationUsers: 0, neighbourFeatures: 0 };
   /** Share of each shopper's top 10 that is in the shopper's category. */
   const categoryPrecision = (m: Recommender) => {
     let hits = 0;
@@ -162,6 +163,31 @@ describe('SASRec with item side features', () => {
     // Measured: 0.78 with features, 0.21 without (seed 2).
     expect(withFeatures).toBeGreaterThan(0.6);
     expect(withFeatures).toBeGreaterThan(without + 0.3);
+  });
+
+  it('without a catalogue, learns categories from sequence neighbours (neighbourFeatures)', async () => {
+    // A denser log of the same kind (pairs must repeat to become neighbours): 300 shoppers × 5 items, ids only.
+    const rng = createRng(4);
+    const cat = new Map<string, number>();
+    const rows: InteractionRow[] = [];
+    for (let u = 0; u < 300; u++) {
+      const c = rng.int(8);
+      cat.set(`u${u}`, c);
+      for (let t = 0; t < 5; t++) rows.push({ user: `u${u}`, item: `i${c * perCat + rng.int(perCat)}`, ts: t, weight: 1 });
+    }
+    const ids = buildFromRows(rows);
+    const precision = (m: Recommender) => {
+      let hits = 0;
+      for (const [user, c] of cat) for (const i of m.recommend(ids.userIndex.get(user) as number, 10).items) if (Math.floor(Number(ids.itemIds[i]!.slice(1)) / perCat) === c) hits++;
+      return hits / (10 * cat.size);
+    };
+    const withNeighbours = sasrecFactory.create({ ...params, epochs: 4, neighbourFeatures: 5 });
+    await withNeighbours.fit(ids, { seed: 2 });
+    const plain = sasrecFactory.create({ ...params, epochs: 4 });
+    await plain.fit(ids, { seed: 2 });
+    // Measured: 0.74 with neighbour features, 0.31 with ids alone (seed 2, 4 epochs).
+    expect(precision(withNeighbours)).toBeGreaterThan(0.6);
+    expect(precision(withNeighbours)).toBeGreaterThan(precision(plain) + 0.25);
   });
 
   it('round-trips the features through an artifact with identical scores', () => {

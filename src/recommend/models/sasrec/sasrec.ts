@@ -19,7 +19,7 @@ import type { Artifact } from '../../../store/store.ts';
 import { bytesOf, float32Of, int32Of } from '../../../store/artifact-codec.ts';
 import type { InteractionData } from '../../interactions/interaction-builder.ts';
 import { BaseRecommender, checkAbort, csrBuffers, parseParams, requireBuffer, type FitOptions, type Profile, type RecommendQuery, type RecommenderFactory } from '../../recommender.ts';
-import { buildItemFeatures } from './item-features.ts';
+import { buildItemFeatures, mergeFeatures, neighbourFeatures } from './item-features.ts';
 import { SasrecNetwork, type ItemFeatures, type SasrecShape, type SasrecWeights } from './network.ts';
 import { lastHidden, packBatch, scoreAll, trainSasrec, type EpochRecord, type SasrecTrainConfig, type TrainCheckpoint } from './train.ts';
 import type { AdamWState } from './optimizer.ts';
@@ -49,6 +49,7 @@ export const sasrecParamsSchema = z.object({
     .union([z.boolean(), z.literal('auto')])
     .default('auto')
     .describe('add catalogue side features (category levels, brand, tags, attributes) to each item vector: auto = when the catalogue has any, true = require a catalogue, false = item ids only'),
+  neighbourFeatures: z.number().int().min(0).max(100).default(5).describe('also add the vectors of each item\'s k most frequent sequence neighbours (graph smoothing for stores without a catalogue; 0 = off)'),
 });
 export type SasrecParams = z.infer<typeof sasrecParamsSchema>;
 
@@ -109,6 +110,11 @@ export class SasrecRecommender extends BaseRecommender<SasrecParams> {
         this.features = built.features;
         nFeatures = built.nFeatures;
       }
+    }
+    if (p.neighbourFeatures > 0) {
+      const nb = neighbourFeatures(data.seqIndptr, data.seqItems, data.nItems, p.neighbourFeatures, nFeatures);
+      this.features = this.features ? mergeFeatures(this.features, nb) : nb;
+      nFeatures += data.nItems;
     }
     const shape = shapeOf(p, data.nItems, nFeatures);
     this.seqIndptr = data.seqIndptr.slice();
