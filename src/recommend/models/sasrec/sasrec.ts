@@ -9,7 +9,8 @@
  * about 2.6 ms of CPU, see bench/recommend/sasrec-serving.bench.ts), so a new event — passed as `recentItems` — changes the next answer at
  * once without retraining. Anonymous sessions score from `recentItems` alone.
  * Side features (`sideFeatures`): category levels, brand, tags and attributes of the catalogue add a shared part
- * to each item's vector (see item-features.ts), which helps rarely seen items.
+ * to each item's vector (see item-features.ts), which helps rarely seen items; so do `neighbourFeatures`, the vectors
+ * of each item's most frequent sequence neighbours, which need no catalogue.
  * Limits: event weights and timestamps other than order are ignored; windows longer than
  * `maxLen` keep the latest items; training uses one thread.
  */
