@@ -73,8 +73,10 @@ describe('units, numbers and CJK', () => {
     expect(ids(engine().search({ q: '0.5 inch copper pipe' }))[0]).toBe('pp1');
   });
 
-  it('finds Chinese text', () => {
-    expect(ids(engine().search({ q: '水槽' }))).toEqual(['cn1']);
+  it('finds Chinese text and highlights the matched word inside an unspaced run', () => {
+    const r = engine().search({ q: '水槽' });
+    expect(ids(r)).toEqual(['cn1']);
+    expect(r.hits[0]?.highlights?.title).toContain('<em>水槽</em>');
   });
 });
 

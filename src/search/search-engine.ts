@@ -14,7 +14,7 @@ import { DEFAULT_RECALL_STAGE, feedbackTerms, type RecallStageOptions } from './
 import { SearchIndex, type ScoredDocs, type StoredDoc, type TermAlternative } from './search-index.ts';
 import { BrandTerms } from './brand-terms.ts';
 import { TermAssociations } from './term-associations.ts';
-import { analyzeWord, normalizeText } from './tokenizer.ts';
+import { analyzeWord, normalizeText, wordSpans } from './tokenizer.ts';
 import { topK } from './top-k.ts';
 
 /** Facet values per slot as interned ids (CSR lists for multi-valued ones). */
@@ -897,9 +897,7 @@ export class SearchEngine {
   highlight(text: string, terms: ReadonlySet<string>): string {
     let out = '';
     let last = 0;
-    for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-      const word = m[0];
-      const at = m.index ?? 0;
+    for (const { word, at } of wordSpans(text)) {
       const norm = normalizeText(word);
       const hit = terms.has(analyzeWord(norm, this.index.analyzerOptions)) || terms.has(norm);
       out += escapeHtml(text.slice(last, at));
@@ -911,9 +909,8 @@ export class SearchEngine {
 
   /** Up to ~160 characters of `text` around its first matched word. */
   private snippet(text: string, terms: ReadonlySet<string>): string {
-    for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-      if (terms.has(analyzeWord(normalizeText(m[0]), this.index.analyzerOptions))) {
-        const at = m.index ?? 0;
+    for (const { word, at } of wordSpans(text)) {
+      if (terms.has(analyzeWord(normalizeText(word), this.index.analyzerOptions))) {
         const from = Math.max(0, at - 60);
         return (from > 0 ? '…' : '') + text.slice(from, from + 160) + (from + 160 < text.length ? '…' : '');
       }

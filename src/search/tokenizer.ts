@@ -189,6 +189,22 @@ function segmentCjk(run: string, out: string[]): void {
 }
 
 /**
+ * The words of `text` with their offsets, for highlighting: letter/digit runs, CJK runs cut into `Intl.Segmenter`
+ * words (so `无线蓝牙耳机` yields `无线`, `蓝牙`, `耳机` at their own positions).
+ */
+export function* wordSpans(text: string): Generator<{ word: string; at: number }> {
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    const at = m.index ?? 0;
+    if (!CJK.test(m[0])) {
+      yield { word: m[0], at };
+      continue;
+    }
+    segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+    for (const seg of segmenter.segment(m[0])) if (seg.isWordLike) yield { word: seg.segment, at: at + seg.index };
+  }
+}
+
+/**
  * Splits text into raw word tokens (before stop words and stemming): units glued, fractions as decimals,
  * hyphenated words split (plus their join when `joinHyphenated`), CJK runs segmented. Exposed for highlighting
  * and query parsing, which need the words the shopper typed.
