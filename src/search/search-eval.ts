@@ -11,7 +11,14 @@ import type { TextEncodingName } from './csv.ts';
 import { SearchEngine } from './search-engine.ts';
 import { DEFAULT_BM25F, SearchIndex, type Bm25fParams } from './search-index.ts';
 import type { AnalyzerOptions } from './tokenizer.ts';
-import { parseSynonyms, type ExpansionOptions } from './query-expansion.ts';
+import { mergeSynonyms, parseSynonyms, type ExpansionOptions, type SynonymMap } from './query-expansion.ts';
+import { learnClickSynonyms, type QueryClicks } from './click-synonyms.ts';
+import { normalizeQueryKey } from './ranking.ts';
+import type { Judgment } from './evaluation.ts';
+import { createHash } from 'node:crypto';
+
+/** A judged product with at least this relevance (1–3 scale) stands in for a click when judgments are a click log. */
+export const CLICK_MIN_RELEVANCE = 2.3;
 
 export const SEARCH_EVAL_MODES = ['bm25-title', 'full'] as const;
 export type SearchEvalMode = (typeof SEARCH_EVAL_MODES)[number];
@@ -29,6 +36,17 @@ export interface SearchEvalOptions {
   disable?: readonly AblationFeature[];
   /** Synonym rules for the full ranker. */
   synonyms?: string[];
+  /**
+   * Judgments of other queries (same CSV format) used as the store's click history: products judged ≥
+   * {@link CLICK_MIN_RELEVANCE} count as clicks, and synonyms are learned from them (`click-synonyms.ts`). Queries
+   * that are also in `judgmentsPath` are left out of the history, so no query learns from its own judgments.
+   */
+  clicksPath?: string;
+  /**
+   * Estimate click learning on the judgments alone: queries are split in two halves by a hash of their text, and
+   * each half is scored with synonyms learned from the other half's judgments (2-fold cross-fitting).
+   */
+  clicksCrossFit?: boolean;
   /** Write a run file (search_term, product_uid, score) the reference script can score with `--run`. */
   runPath?: string;
   /** Where the index artifact (and, with `writeCatalogue`, the catalogue) is saved. */
@@ -53,7 +71,35 @@ export const REFERENCE_BM25: Bm25fParams = {
 };
 
 /** Runs the evaluation (see the module header) and returns the reference's metric names plus timings. */
-export async function runSearchEval(options: SearchEvalOptions): Promise<SearchEvalMetrics & { index_seconds: number; eval_seconds: number; mode: string }> {
+/** Judged-relevant products per query, as a click log (see {@link CLICK_MIN_RELEVANCE}). */
+export function judgmentsAsClicks(judgments: readonly Judgment[], skip: ReadonlySet<string> = new Set()): (QueryClicks & { clicked: string[] })[] {
+  const byQuery = new Map<string, string[]>();
+  for (const j of judgments) {
+    const key = normalizeQueryKey(j.query);
+    if (j.relevance < CLICK_MIN_RELEVANCE || skip.has(key)) continue;
+    let list = byQuery.get(key);
+    if (!list) byQuery.set(key, (list = []));
+    list.push(j.productId);
+  }
+  return [...byQuery].map(([query, clicked]) => ({ query, clicked }));
+}
+
+/** The cross-fitting half (0 or 1) of a query: first byte of SHA-256 of its normalised text. */
+export function crossFitHalf(query: string): number {
+  return (createHash('sha256').update(normalizeQueryKey(query), 'utf8').digest()[0] as number) & 1;
+}
+
+/** What click learning used: queries and clicks in the history, words that got synonyms. */
+export interface ClickLearningReport {
+  source: 'file' | 'cross-fit';
+  queries: number;
+  clicks: number;
+  words: number;
+  /** Judged queries also in the click file, left out of the history. */
+  excluded_queries?: number;
+}
+
+export async function runSearchEval(options: SearchEvalOptions): Promise<SearchEvalMetrics & { index_seconds: number; eval_seconds: number; mode: string; click_learning?: ClickLearningReport }> {
   const mode = options.mode ?? 'full';
   const products = loadProducts(options.productsPath, options.encoding);
   const judgments = loadJudgments(options.judgmentsPath, options.encoding);
@@ -77,7 +123,25 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
 
   const expansion: ExpansionOptions = { typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), feedback: !off.has('feedback'), associations: !off.has('associations') };
   const engine = new SearchEngine(index, { expansion, weights: { coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) }, ...(off.has('brands') ? { recallStage: { brandMissing: 0 } } : {}) });
-  if (options.synonyms && !off.has('synonyms')) engine.expander.synonyms = parseSynonyms(options.synonyms);
+  const configured = options.synonyms && !off.has('synonyms') ? parseSynonyms(options.synonyms) : new Map() as SynonymMap;
+  engine.expander.synonyms = configured;
+  let clickReport: ClickLearningReport | undefined;
+  // Synonyms per query: configured ones plus, with click learning, those learned from the history it may see.
+  let synonymsFor: ((q: string) => SynonymMap) | undefined;
+  if (mode === 'full' && options.clicksPath !== undefined) {
+    const judged = new Set(judgments.map((j) => normalizeQueryKey(j.query)));
+    const history = loadJudgments(options.clicksPath, options.encoding);
+    const excluded = new Set(history.map((j) => normalizeQueryKey(j.query)).filter((q) => judged.has(q)));
+    const log = judgmentsAsClicks(history, judged);
+    const learned = mergeSynonyms(configured, learnClickSynonyms(index, log));
+    engine.expander.synonyms = learned;
+    clickReport = { source: 'file', queries: log.length, clicks: log.reduce((n, c) => n + c.clicked.length, 0), words: learned.size - configured.size, excluded_queries: excluded.size };
+  } else if (mode === 'full' && options.clicksCrossFit === true) {
+    const halves = [0, 1].map((h) => judgmentsAsClicks(judgments.filter((j) => crossFitHalf(j.query) === h)));
+    const learned = halves.map((log) => mergeSynonyms(configured, learnClickSynonyms(index, log)));
+    synonymsFor = (q) => learned[1 - crossFitHalf(q)] as SynonymMap;
+    clickReport = { source: 'cross-fit', queries: halves[0]!.length + halves[1]!.length, clicks: halves.reduce((n, log) => n + log.reduce((m, c) => m + c.clicked.length, 0), 0), words: Math.round(((learned[0]!.size + learned[1]!.size) / 2 - configured.size) * 10) / 10 };
+  }
   const run = options.runPath ? createWriteStream(options.runPath, { encoding: 'utf8' }) : undefined;
   run?.write(RUN_FILE_HEADER);
   const t1 = performance.now();
@@ -91,7 +155,10 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
             return scratch.scores;
           };
         })()
-      : (q: string) => engine.textScores(q).scored.scores;
+      : (q: string) => {
+          if (synonymsFor) engine.expander.synonyms = synonymsFor(q);
+          return engine.textScores(q).scored.scores;
+        };
   const metrics = evaluateRanking({
     judgments,
     productIds: products.map((p) => p.id),
@@ -103,5 +170,5 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (run) await new Promise<void>((resolve, reject) => run.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { ...metrics, mode, index_seconds: Math.round(indexSeconds * 1000) / 1000, eval_seconds: Math.round(((performance.now() - t1) / 1000) * 1000) / 1000 };
+  return { ...metrics, mode, ...(clickReport ? { click_learning: clickReport } : {}), index_seconds: Math.round(indexSeconds * 1000) / 1000, eval_seconds: Math.round(((performance.now() - t1) / 1000) * 1000) / 1000 };
 }

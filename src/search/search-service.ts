@@ -15,7 +15,8 @@ import { categoryLevels } from '../core/schemas/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../store/store.ts';
 import { HashingEmbedder, VectorIndex, type Embedder } from './embedder.ts';
-import { mergeSynonyms, parseSynonyms, type SynonymMap } from './query-expansion.ts';
+import { mergeSynonyms, parseSynonyms } from './query-expansion.ts';
+import { learnClickSynonyms } from './click-synonyms.ts';
 import { learnClickModel, normalizeQueryKey, type UserAffinity } from './ranking.ts';
 import { SearchEngine, type SearchEngineOptions, type SearchRequest, type SearchResponse } from './search-engine.ts';
 import { SEARCH_INDEX_VERSION, SearchIndex, type SearchIndexOptions } from './search-index.ts';
@@ -355,41 +356,13 @@ export class SearchService {
       impressions.push({ query: s.query, items: shown, clicked: clickedBy.get(s.id) ?? new Set(), offset });
     }
     engine.clicks = learnClickModel(impressions);
-    engine.expander.synonyms = mergeSynonyms(parseSynonyms(this.options.synonyms ?? []), this.learnClickSynonyms(engine, impressions));
+    engine.expander.synonyms = mergeSynonyms(parseSynonyms(this.options.synonyms ?? []), learnClickSynonyms(engine.index, impressions));
     for (const imp of impressions) {
       if (imp.clicked.size === 0) continue;
       const key = normalizeQueryKey(imp.query);
       engine.queryLog.set(key, (engine.queryLog.get(key) ?? 0) + 1);
     }
     this.signalsAt = Date.now();
-  }
-
-  /**
-   * Synonyms learned from query → click data: a one-word query whose clicks go (at least 3 times) to items whose
-   * titles lack the word maps to the most frequent title word of those items that the query lacks.
-   */
-  private learnClickSynonyms(engine: SearchEngine, impressions: { query: string; clicked: Set<string> }[]): SynonymMap {
-    const counts = new Map<string, Map<string, number>>();
-    for (const imp of impressions) {
-      const q = normalizeQueryKey(imp.query);
-      if (!/^\p{L}{3,}$/u.test(q)) continue;
-      for (const id of imp.clicked) {
-        const slot = engine.index.slotOfId(id);
-        const title = slot === undefined ? undefined : engine.index.docAt(slot)?.title;
-        if (!title) continue;
-        const words = new Set(title.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
-        if (words.has(q)) continue;
-        let m = counts.get(q);
-        if (!m) counts.set(q, (m = new Map()));
-        for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
-      }
-    }
-    const out: SynonymMap = new Map();
-    for (const [q, m] of counts) {
-      const best = [...m].sort((a, b) => b[1] - a[1])[0];
-      if (best && best[1] >= 3) out.set(q, [{ word: best[0], weight: 0.8 }]);
-    }
-    return out;
   }
 
   private async maybeRefreshSignals(): Promise<void> {

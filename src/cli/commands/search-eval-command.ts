@@ -16,6 +16,8 @@ interface SearchEvalFlags extends GlobalFlags {
   run?: string;
   disable?: string;
   synonym?: string[];
+  clicks?: string;
+  clicksCrossFit?: boolean;
   encoding: string;
 }
 
@@ -32,6 +34,8 @@ export function registerSearchEvalCommand(program: Command): void {
     .option('--run <file>', 'also write a run file (search_term,product_uid,score) for search.py --run')
     .option('--disable <features>', `comma-separated features to switch off (ablation): ${ABLATION_FEATURES.join(', ')}`)
     .option('--synonym <rule...>', 'synonym rule, e.g. "moulding, molding" or "fridge => refrigerator" (repeatable)')
+    .option('--clicks <file>', 'judgments of other queries (same CSV) used as click history: products judged >= 2.3 count as clicks, synonyms are learned from them; queries also in --judgments are left out')
+    .option('--clicks-cross-fit', 'estimate click learning from --judgments alone: each half of the queries (by a hash of their text) is scored with synonyms learned from the other half')
     .option('--encoding <name>', 'file encoding: latin1 (lossless, default) or utf8', 'latin1')
     .option('--json', 'print one JSON document')
     .action(async (flags: SearchEvalFlags) => {
@@ -44,6 +48,8 @@ export function registerSearchEvalCommand(program: Command): void {
       for (const d of disable) {
         if (!(ABLATION_FEATURES as readonly string[]).includes(d)) throw new CartwiseError('INVALID_PARAM', { name: '--disable', reason: `unknown feature "${d}"; known: ${ABLATION_FEATURES.join(', ')}` });
       }
+      if (merged.clicks !== undefined && merged.clicksCrossFit === true) throw new CartwiseError('INVALID_PARAM', { name: '--clicks', reason: 'give either --clicks or --clicks-cross-fit, not both' });
+      if ((merged.clicks !== undefined || merged.clicksCrossFit === true) && merged.mode !== 'full') throw new CartwiseError('INVALID_PARAM', { name: '--mode', reason: 'click learning needs --mode full' });
       const temporary = merged.dataDir === undefined && merged.store === undefined ? mkdtempSync(join(tmpdir(), 'cartwise-search-eval-')) : undefined;
       try {
         await withContext({ ...merged, ...(temporary ? { dataDir: temporary } : {}) }, async (ctx) => {
@@ -58,6 +64,8 @@ export function registerSearchEvalCommand(program: Command): void {
             disable: disable as AblationFeature[],
             ...(merged.synonym ? { synonyms: merged.synonym } : {}),
             ...(merged.run ? { runPath: merged.run } : {}),
+            ...(merged.clicks !== undefined ? { clicksPath: merged.clicks } : {}),
+            ...(merged.clicksCrossFit === true ? { clicksCrossFit: true } : {}),
             store: ctx.store,
             writeCatalogue: temporary === undefined,
             signal: ctx.signal,
