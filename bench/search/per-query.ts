@@ -3,7 +3,7 @@
  * the queries, confirm on the other).
  *   npx tsx bench/search/per-query.ts --out run.json [--disable a,b] [--expansion|--recall|--weights JSON]   # per-query NDCG@10, recall@50
  *   npx tsx bench/search/per-query.ts --compare base.json new.json          # overall, odd/even folds, up/down counts
- *   npx tsx bench/search/per-query.ts --misses [--limit 40]                 # well-judged products ranked below 50
+ *   npx tsx bench/search/per-query.ts --misses [--limit 40] [--fold odd]    # well-judged products ranked below 50
  * Queries are numbered in sorted order (the evaluation's order); "odd" = 1st, 3rd, … query.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,7 @@ const off = new Set((arg('--disable') ?? '').split(',').filter(Boolean) as Ablat
 const index = new SearchIndex({ analyzerOptions: { stem: !off.has('stem'), stopWords: !off.has('stopwords'), units: !off.has('units'), joinHyphenated: !off.has('hyphen-joins') }, bm25f: DEFAULT_BM25F });
 index.upsert(products.map((p) => ({ id: p.id, title: p.title })));
 const engine = new SearchEngine(index, {
-  expansion: { ...(JSON.parse(arg('--expansion') ?? '{}') as object), typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), feedback: !off.has('feedback'), associations: !off.has('associations') },
+  expansion: { ...(JSON.parse(arg('--expansion') ?? '{}') as object), typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), wordnet: !off.has('wordnet'), feedback: !off.has('feedback'), associations: !off.has('associations') },
   recallStage: { ...(JSON.parse(arg('--recall') ?? '{}') as object), ...(off.has('brands') ? { brandMissing: 0 } : {}) },
   weights: { ...(JSON.parse(arg('--weights') ?? '{}') as object), coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) },
 });
@@ -58,10 +58,13 @@ const rowOf = new Map<string, number>();
 ids.forEach((id, i) => rowOf.has(id) || rowOf.set(id, i));
 const out: Row[] = [];
 const misses: string[] = [];
+const missFold = arg('--fold'); // odd | even: list misses of one half only (look at one fold, confirm on the other)
+let qi = -1;
 for (const q of [...byQuery.keys()].sort()) {
   const gains = byQuery.get(q) as Map<string, number>;
   const ideal = [...gains.values()];
   if (!(ndcgAt(ideal, ideal, 10) !== undefined)) continue;
+  qi++;
   const s = engine.textScores(q).scored.scores;
   const top = topIndices(s, process.argv.includes('--misses') ? 1000 : 50, ids.length).map((i) => ids[i] as string);
   const row: Row = { q, ndcg: ndcgAt(top.slice(0, 10).map((id) => gains.get(id) ?? 0), ideal, 10) as number };
@@ -69,7 +72,7 @@ for (const q of [...byQuery.keys()].sort()) {
   if (good.length > 0) {
     const top50 = new Set(top.slice(0, 50));
     row.recall = good.filter((id) => top50.has(id)).length / good.length;
-    if (process.argv.includes('--misses')) {
+    if (process.argv.includes('--misses') && (missFold === undefined || (missFold === 'odd') === (qi % 2 === 0))) {
       for (const id of good) {
         const r = top.indexOf(id);
         if (r >= 0 && r < 50) continue;

@@ -52,8 +52,9 @@ describe('SearchEngine recall stage: brands', () => {
   const index = new SearchIndex();
   index.upsert(titled(titles));
   const rank = (engine: SearchEngine) => {
-    // The stage runs with associations on, but none is learned (minimum 1,000 items), so only the brand rule acts.
-    const s = engine.textScores('zenith stove', { feedback: false }).scored.scores;
+    // The stage runs with associations on, but none is learned (minimum 1,000 items), and WordNet's stove = range is
+    // off, so only the brand rule acts.
+    const s = engine.textScores('zenith stove', { feedback: false, wordnet: false }).scored.scores;
     return Array.from({ length: index.slots }, (_, i) => i)
       .filter((i) => (s[i] as number) > 0)
       .sort((a, b) => (s[b] as number) - (s[a] as number) || a - b);

@@ -3,15 +3,15 @@ import { learnClickSynonyms } from './click-synonyms.ts';
 import { SearchEngine } from './search-engine.ts';
 import { SearchIndex } from './search-index.ts';
 
-/** 100 filler products with "with" in every title, plus ranges, drills and a stove kettle. */
+/** 100 filler products with "with" in every title, plus cooktops, a drill and a hob kettle. */
 function catalogue(): SearchIndex {
   const index = new SearchIndex();
   const items = [
-    { id: 'r1', title: 'GE 30 in. Gas Range with Self-Cleaning Oven' },
-    { id: 'r2', title: 'Whirlpool Electric Range with Convection' },
-    { id: 'r3', title: 'Samsung Slide-In Gas Range with Air Fry' },
-    { id: 'r4', title: 'Frigidaire Freestanding Electric Range with Griddle' },
-    { id: 'k1', title: 'Stove Top Kettle with Whistle' },
+    { id: 'r1', title: 'GE 30 in. Gas Cooktop with Self-Cleaning Oven' },
+    { id: 'r2', title: 'Whirlpool Electric Cooktop with Convection' },
+    { id: 'r3', title: 'Samsung Slide-In Gas Cooktop with Air Fry' },
+    { id: 'r4', title: 'Frigidaire Freestanding Electric Cooktop with Griddle' },
+    { id: 'k1', title: 'Hob Top Kettle with Whistle' },
     { id: 'd1', title: 'Cordless Drill with Battery' },
   ];
   for (let i = 0; i < 100; i++) items.push({ id: `f${i}`, title: `Garden Hose ${i} ft. with Nozzle` });
@@ -22,46 +22,46 @@ function catalogue(): SearchIndex {
 describe('learnClickSynonyms', () => {
   it('learns what titles call a query word from clicks on multi-word queries, and not words every title has', () => {
     const log = [
-      { query: 'gas stove', clicked: ['r1', 'r3'] },
-      { query: '30 inch electric stove', clicked: ['r2', 'r4'] },
-      { query: 'stove', clicked: ['r1'] },
+      { query: 'gas hob', clicked: ['r1', 'r3'] },
+      { query: '30 inch electric hob', clicked: ['r2', 'r4'] },
+      { query: 'hob', clicked: ['r1'] },
     ];
     const synonyms = learnClickSynonyms(catalogue(), log);
-    const stove = synonyms.get('stove') ?? [];
-    expect(stove[0]?.word).toBe('range');
-    expect(stove[0]?.weight).toBeCloseTo(0.7);
+    const hob = synonyms.get('hob') ?? [];
+    expect(hob[0]?.word).toBe('cooktop');
+    expect(hob[0]?.weight).toBeCloseTo(0.7);
     // "with" is in every clicked title but also in every other title: no lift.
-    expect(stove.map((s) => s.word)).not.toContain('with');
+    expect(hob.map((s) => s.word)).not.toContain('with');
     // "gas"/"electric" were in their own titles, so nothing is learned for them.
     expect(synonyms.has('gas')).toBe(false);
     expect(synonyms.has('electric')).toBe(false);
   });
 
   it('needs minClicks clicked titles', () => {
-    const log = [{ query: 'gas stove', clicked: ['r1', 'r3'] }];
-    expect(learnClickSynonyms(catalogue(), log).has('stove')).toBe(false);
-    expect(learnClickSynonyms(catalogue(), log, { minClicks: 2 }).get('stove')?.[0]?.word).toBe('range');
+    const log = [{ query: 'gas hob', clicked: ['r1', 'r3'] }];
+    expect(learnClickSynonyms(catalogue(), log).has('hob')).toBe(false);
+    expect(learnClickSynonyms(catalogue(), log, { minClicks: 2 }).get('hob')?.[0]?.word).toBe('cooktop');
   });
 
   it('ignores clicks on unknown ids and queries without words', () => {
     const log = [
-      { query: 'stove', clicked: ['nope', 'r1', 'r2'] },
+      { query: 'hob', clicked: ['nope', 'r1', 'r2'] },
       { query: '30 40', clicked: ['r2'] },
     ];
     const synonyms = learnClickSynonyms(catalogue(), log, { minClicks: 2 });
-    expect([...synonyms.keys()]).toEqual(['stove']);
-    expect(synonyms.get('stove')?.map((s) => s.word)).toEqual(['range']);
+    expect([...synonyms.keys()]).toEqual(['hob']);
+    expect(synonyms.get('hob')?.map((s) => s.word)).toEqual(['cooktop']);
   });
 
   it('lets a search for the query word find the products it learned, ranked after literal matches', () => {
     const index = catalogue();
     const engine = new SearchEngine(index);
-    expect(engine.search({ q: 'stove' }).hits.map((h) => h.id)).toEqual(['k1']);
+    expect(engine.search({ q: 'hob' }).hits.map((h) => h.id)).toEqual(['k1']);
     engine.expander.synonyms = learnClickSynonyms(index, [
-      { query: 'gas stove', clicked: ['r1', 'r3'] },
-      { query: 'electric stove', clicked: ['r2', 'r4'] },
+      { query: 'gas hob', clicked: ['r1', 'r3'] },
+      { query: 'electric hob', clicked: ['r2', 'r4'] },
     ]);
-    const ids = engine.search({ q: 'stove' }).hits.map((h) => h.id);
+    const ids = engine.search({ q: 'hob' }).hits.map((h) => h.id);
     expect(ids[0]).toBe('k1');
     expect(ids.slice(1).sort()).toEqual(['r1', 'r2', 'r3', 'r4']);
   });

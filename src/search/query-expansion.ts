@@ -2,18 +2,21 @@
  * Query expansion: turns the words of a query into groups of weighted term alternatives for
  * {@link SearchIndex.scoreGroups}. Per word: the word itself; if the catalogue does not know it, its typo corrections
  * (length-based edit budget) and its split into two known words (`deckover` → `deck over`); joins with the next word
- * when the catalogue spells them as one (`deck over` → `deckover`); synonyms (configured and learned); and for the
+ * when the catalogue spells them as one (`deck over` → `deckover`); synonyms (configured, WordNet, learned); and for the
  * last word of a search-as-you-type query, its completions.
  */
 import type { SearchIndex, TermAlternative } from './search-index.ts';
 import { analyzeWord, words, type AnalyzerOptions } from './tokenizer.ts';
 import { TypoCorrector } from './typo.ts';
+import { wordnetSynonyms } from './wordnet-synonyms.ts';
 
 /** Feature switches and weights of expansion (each defaults to on; the weights were tuned on the Home Depot dev split). */
 export interface ExpansionOptions {
   typos?: boolean;
   compounds?: boolean;
   synonyms?: boolean;
+  /** Built-in WordNet synonyms of product nouns (`wordnet-synonyms.ts`; default on, part of `synonyms`). */
+  wordnet?: boolean;
   /** Complete the last word as a prefix (search-as-you-type). */
   prefixLast?: boolean;
   /** Recall stage (search engine): feedback terms from the best results re-order the tail (default on). */
@@ -27,6 +30,8 @@ export interface ExpansionOptions {
   /** Weight of a one-edit correction; two edits get its square. */
   typoWeight?: number;
   synonymWeight?: number;
+  /** Weight of a built-in WordNet synonym (default 0.35). */
+  wordnetWeight?: number;
   prefixWeight?: number;
   /** Also try corrections for known words seen in at most this many documents (0 = unknown words only). */
   rareWordDocs?: number;
@@ -153,6 +158,18 @@ export class QueryExpander {
     return this.learned;
   }
 
+  private builtin: Map<string, string[]> | undefined;
+  private builtinVersion = -1;
+
+  /** WordNet synonyms the catalogue uses (see {@link wordnetSynonyms}), keyed by term, per index version. */
+  builtinSynonyms(): Map<string, string[]> {
+    if (!this.builtin || this.builtinVersion !== this.index.version) {
+      this.builtin = wordnetSynonyms(this.index.surface, (w) => this.term(w));
+      this.builtinVersion = this.index.version;
+    }
+    return this.builtin;
+  }
+
   private typoCorrector(): TypoCorrector {
     if (!this.corrector || this.correctorVersion !== this.index.version) {
       this.corrector = new TypoCorrector(this.index.surface);
@@ -242,6 +259,7 @@ export class QueryExpander {
           for (const part of words(s.word, analyzerOptions)) put(part, synonymWeight * s.weight);
         }
         for (const s of this.catalogueSynonyms().get(w) ?? []) put(s.word, s.weight);
+        if (options.wordnet !== false && isWord) for (const s of this.builtinSynonyms().get(this.term(w)) ?? []) put(s, options.wordnetWeight ?? 0.35);
       }
       if (options.prefixLast && i === raw.length - 1 && !endsWithSpace && isWord && w.length >= 2) {
         for (const c of this.completions(w, 10)) if (c !== w) put(c, prefixWeight);

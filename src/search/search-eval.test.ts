@@ -8,13 +8,13 @@ import { crossFitHalf, judgmentsAsClicks, runSearchEval } from './search-eval.ts
 const dir = mkdtempSync(join(tmpdir(), 'cartwise-search-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** 80 hoses, then four ranges and a kettle (so unmatched ranges fall below rank 50); nothing calls a range a stove. */
+/** 80 hoses, then four cooktops and a kettle (so unmatched cooktops fall below rank 50); no title calls a cooktop a hob. */
 const productsPath = join(dir, 'products.csv');
 writeFileSync(
   productsPath,
   'product_uid,product_title,n_title_variants\n' +
     Array.from({ length: 80 }, (_, i) => `h${i},Garden Hose ${i} ft.,1`)
-      .concat(['r1,GE 30 in. Gas Range,1', 'r2,Whirlpool Electric Range,1', 'r3,Samsung Slide-In Gas Range,1', 'r4,Frigidaire Electric Range,1', 'k1,Stove Top Kettle,1'])
+      .concat(['r1,GE 30 in. Gas Cooktop,1', 'r2,Whirlpool Electric Cooktop,1', 'r3,Samsung Slide-In Gas Cooktop,1', 'r4,Frigidaire Electric Cooktop,1', 'k1,Hob Top Kettle,1'])
       .join('\n') +
     '\n',
 );
@@ -24,28 +24,28 @@ describe('search-eval click learning', () => {
   it('treats products judged >= 2.3 as clicks, grouped by query and leaving out the skipped queries', () => {
     const log = judgmentsAsClicks(
       [
-        { query: 'Gas Stove', productId: 'r1', relevance: 3 },
-        { query: 'gas stove ', productId: 'r2', relevance: 2.33 },
-        { query: 'gas stove', productId: 'h1', relevance: 1.67 },
-        { query: 'stove', productId: 'r3', relevance: 3 },
+        { query: 'Gas Hob', productId: 'r1', relevance: 3 },
+        { query: 'gas hob ', productId: 'r2', relevance: 2.33 },
+        { query: 'gas hob', productId: 'h1', relevance: 1.67 },
+        { query: 'hob', productId: 'r3', relevance: 3 },
       ],
-      new Set(['stove']),
+      new Set(['hob']),
     );
-    expect(log).toEqual([{ query: 'gas stove', clicked: ['r1', 'r2'] }]);
-    expect(crossFitHalf('Gas Stove ')).toBe(crossFitHalf('gas stove'));
+    expect(log).toEqual([{ query: 'gas hob', clicked: ['r1', 'r2'] }]);
+    expect(crossFitHalf('Gas Hob ')).toBe(crossFitHalf('gas hob'));
   });
 
   it('learns from the history file, never from the judged queries themselves', async () => {
     const judgmentsPath = join(dir, 'judgments.csv');
-    writeFileSync(judgmentsPath, judgmentsCsv([['stove', 'r3', 3], ['stove', 'k1', 1], ['garden hose', 'h3', 3]]));
+    writeFileSync(judgmentsPath, judgmentsCsv([['hob', 'r3', 3], ['hob', 'k1', 1], ['garden hose', 'h3', 3]]));
     const clicksPath = join(dir, 'history.csv');
-    // The history also judges "stove" itself (r3 highly relevant): that row must not be learned from.
-    writeFileSync(clicksPath, judgmentsCsv([['gas stove', 'r1', 3], ['gas stove', 'r3', 3], ['electric stove', 'r2', 3], ['electric stove', 'r4', 2.67], ['stove', 'r3', 3]]));
+    // The history also judges "hob" itself (r3 highly relevant): that row must not be learned from.
+    writeFileSync(clicksPath, judgmentsCsv([['gas hob', 'r1', 3], ['gas hob', 'r3', 3], ['electric hob', 'r2', 3], ['electric hob', 'r4', 2.67], ['hob', 'r3', 3]]));
     const store = await DuckDbStore.open(':memory:');
     try {
       const plain = await runSearchEval({ judgmentsPath, productsPath, store, k: 10 });
       const withClicks = await runSearchEval({ judgmentsPath, productsPath, store, k: 10, clicksPath });
-      expect(plain['retrieval_recall@50']).toBe(0.5); // r3 is never found for "stove"; h3 is for "garden hose"
+      expect(plain['retrieval_recall@50']).toBe(0.5); // r3 is never found for "hob"; h3 is for "garden hose"
       expect(withClicks['retrieval_recall@50']).toBe(1);
       expect(withClicks.click_learning).toEqual({ source: 'file', queries: 2, clicks: 4, words: 1, excluded_queries: 1 });
     } finally {
@@ -54,10 +54,10 @@ describe('search-eval click learning', () => {
   });
 
   it('cross-fits: a query only learns from the other half of the judged queries', async () => {
-    // Every stove query is in one half, so there is nothing to learn for that half from the other one.
-    const stoveQueries = ['stove', 'gas stove', 'electric stove', 'stove 30', 'black stove', 'cheap stove'];
-    const half = crossFitHalf('stove');
-    const sameHalf = stoveQueries.filter((q) => crossFitHalf(q) === half);
+    // Every hob query is in one half, so there is nothing to learn for that half from the other one.
+    const hobQueries = ['hob', 'gas hob', 'electric hob', 'hob 30', 'black hob', 'cheap hob'];
+    const half = crossFitHalf('gas hob');
+    const sameHalf = hobQueries.filter((q) => crossFitHalf(q) === half);
     const judgmentsPath = join(dir, 'one-half.csv');
     writeFileSync(judgmentsPath, judgmentsCsv(sameHalf.flatMap((q) => [[q, 'r1', 3], [q, 'r2', 3], [q, 'r3', 3]] as [string, string, number][])));
     const store = await DuckDbStore.open(':memory:');

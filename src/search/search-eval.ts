@@ -24,7 +24,7 @@ export const SEARCH_EVAL_MODES = ['bm25-title', 'full'] as const;
 export type SearchEvalMode = (typeof SEARCH_EVAL_MODES)[number];
 
 /** Features that `--disable` can switch off in `full` mode, for ablations. */
-export const ABLATION_FEATURES = ['stem', 'stopwords', 'units', 'hyphen-joins', 'typos', 'compounds', 'synonyms', 'coord', 'proximity', 'field-weights', 'feedback', 'associations', 'brands'] as const;
+export const ABLATION_FEATURES = ['stem', 'stopwords', 'units', 'hyphen-joins', 'typos', 'compounds', 'synonyms', 'coord', 'proximity', 'field-weights', 'feedback', 'associations', 'brands', 'wordnet'] as const;
 export type AblationFeature = (typeof ABLATION_FEATURES)[number];
 
 export interface SearchEvalOptions {
@@ -121,7 +121,7 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
   const indexSeconds = (performance.now() - t0) / 1000;
   await options.store.saveArtifact('search-eval-index', index.toArtifact());
 
-  const expansion: ExpansionOptions = { typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), feedback: !off.has('feedback'), associations: !off.has('associations') };
+  const expansion: ExpansionOptions = { typos: !off.has('typos'), compounds: !off.has('compounds'), synonyms: !off.has('synonyms'), wordnet: !off.has('wordnet'), feedback: !off.has('feedback'), associations: !off.has('associations') };
   const engine = new SearchEngine(index, { expansion, weights: { coordPower: off.has('coord') ? 0 : 1, ...(off.has('proximity') ? { proximity: 0 } : {}) }, ...(off.has('brands') ? { recallStage: { brandMissing: 0 } } : {}) });
   const configured = options.synonyms && !off.has('synonyms') ? parseSynonyms(options.synonyms) : new Map() as SynonymMap;
   engine.expander.synonyms = configured;

@@ -155,17 +155,17 @@ describe('SearchService', () => {
 
   it('learns synonyms from searches and the clicks they led to (multi-word queries too)', async () => {
     const fillers = Array.from({ length: 60 }, (_, i) => ({ id: `h${i}`, title: `Garden Hose ${i} ft.`, category: 'Garden', price: 20 }));
-    await store.upsertItems([...fillers, { id: 'r1', title: 'Gas Range 30 in.', price: 900 }, { id: 'r2', title: 'Electric Range', price: 700 }]);
+    await store.upsertItems([...fillers, { id: 'r1', title: 'Gas Cooktop 30 in.', price: 900 }, { id: 'r2', title: 'Electric Cooktop', price: 700 }]);
     const s = new SearchService(store, { syncIntervalMs: -1, signalsTtlMs: 0 });
-    expect((await s.search({ q: 'stove' })).hits.map((h) => h.id)).not.toContain('r1');
+    expect((await s.search({ q: 'hob' })).hits.map((h) => h.id)).not.toContain('r1');
     const events = [];
     for (let i = 0; i < 3; i++) {
-      events.push({ id: `s${i}`, type: 'search', userId: `u${i}`, query: i === 0 ? 'gas stove' : 'stove 30 inch', props: { items: 'h1,h2' }, ts: T + i * 10 });
+      events.push({ id: `s${i}`, type: 'search', userId: `u${i}`, query: i === 0 ? 'gas hob' : 'hob 30 inch', props: { items: 'h1,h2' }, ts: T + i * 10 });
       events.push({ id: `c${i}`, type: 'click', userId: `u${i}`, itemId: i === 2 ? 'r2' : 'r1', recId: `s${i}`, ts: T + i * 10 + 1 });
     }
     await store.appendEvents(events);
     await s.refreshSignals();
-    const r = await s.search({ q: 'stove' });
+    const r = await s.search({ q: 'hob' });
     expect(r.recovery).toBeUndefined(); // matched through the learned synonym, not a zero-result fallback
     expect(r.hits.map((h) => h.id).sort()).toEqual(['r1', 'r2']);
   });
