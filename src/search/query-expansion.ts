@@ -53,6 +53,8 @@ export interface ExpandedQuery {
   corrected?: string;
   /** Every surface word that may be highlighted in results. */
   highlightWords: Set<string>;
+  /** Synonyms that added a term, per query word and source (configured and click-learned rules, spellings, WordNet). */
+  synonymsUsed: { word: string; synonym: string; source: 'rule' | 'spelling' | 'wordnet' }[];
 }
 
 /**
@@ -164,7 +166,7 @@ export class QueryExpander {
   /** WordNet synonyms the catalogue uses (see {@link wordnetSynonyms}), keyed by term, per index version. */
   builtinSynonyms(): Map<string, string[]> {
     if (!this.builtin || this.builtinVersion !== this.index.version) {
-      this.builtin = wordnetSynonyms(this.index.surface, (w) => this.term(w));
+      this.builtin = wordnetSynonyms((t) => this.index.docFreq(t) > 0, (w) => this.term(w));
       this.builtinVersion = this.index.version;
     }
     return this.builtin;
@@ -217,6 +219,7 @@ export class QueryExpander {
     const prefixWeight = options.prefixWeight ?? 0.9;
     const groups: TermAlternative[][] = [];
     const highlight = new Set<string>();
+    const synonymsUsed: ExpandedQuery['synonymsUsed'] = [];
     const corrected: string[] = [];
     let changed = false;
     const endsWithSpace = /\s$/.test(query);
@@ -256,10 +259,20 @@ export class QueryExpander {
       if (joinPrev) put(joinPrev, 1);
       if (options.synonyms !== false) {
         for (const s of this.synonyms.get(w) ?? []) {
-          for (const part of words(s.word, analyzerOptions)) put(part, synonymWeight * s.weight);
+          const parts = words(s.word, analyzerOptions);
+          if (parts.some((part) => !alts.has(this.term(part)))) synonymsUsed.push({ word: w, synonym: s.word, source: 'rule' });
+          for (const part of parts) put(part, synonymWeight * s.weight);
         }
-        for (const s of this.catalogueSynonyms().get(w) ?? []) put(s.word, s.weight);
-        if (options.wordnet !== false && isWord) for (const s of this.builtinSynonyms().get(this.term(w)) ?? []) put(s, options.wordnetWeight ?? 0.35);
+        for (const s of this.catalogueSynonyms().get(w) ?? []) {
+          if (!alts.has(this.term(s.word))) synonymsUsed.push({ word: w, synonym: s.word, source: 'spelling' });
+          put(s.word, s.weight);
+        }
+        if (options.wordnet !== false && isWord) {
+          for (const s of this.builtinSynonyms().get(this.term(w)) ?? []) {
+            if (!alts.has(this.term(s))) synonymsUsed.push({ word: w, synonym: s, source: 'wordnet' });
+            put(s, options.wordnetWeight ?? 0.35);
+          }
+        }
       }
       if (options.prefixLast && i === raw.length - 1 && !endsWithSpace && isWord && w.length >= 2) {
         for (const c of this.completions(w, 10)) if (c !== w) put(c, prefixWeight);
@@ -280,7 +293,7 @@ export class QueryExpander {
         if (best !== w) changed = true;
       }
     }
-    const out: ExpandedQuery = { words: raw, groups, highlightWords: highlight };
+    const out: ExpandedQuery = { words: raw, groups, highlightWords: highlight, synonymsUsed };
     if (changed) out.corrected = corrected.join(' ');
     return out;
   }

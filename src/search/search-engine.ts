@@ -8,7 +8,7 @@ import { CartwiseError } from '../core/errors.ts';
 import { randomId } from '../core/ids.ts';
 import { categoryLevels } from '../core/schemas/index.ts';
 import { buildValueDictionary, parseConstraints, type SearchFilter, type ValueDictionary } from './constraints.ts';
-import { QueryExpander, type ExpansionOptions, type SynonymMap } from './query-expansion.ts';
+import { QueryExpander, type ExpandedQuery, type ExpansionOptions, type SynonymMap } from './query-expansion.ts';
 import { DEFAULT_RANKING_WEIGHTS, normalizeQueryKey, type ClickModel, type ItemSignals, type RankingWeights, type UserAffinity } from './ranking.ts';
 import { DEFAULT_RECALL_STAGE, feedbackTerms, type RecallStageOptions } from './recall-stage.ts';
 import { SearchIndex, type ScoredDocs, type StoredDoc, type TermAlternative } from './search-index.ts';
@@ -60,6 +60,26 @@ export interface SearchRequest {
   parseConstraints?: boolean;
   facets?: boolean;
   highlight?: boolean;
+}
+
+const SYNONYM_SOURCE = { rule: 'synonym rule', spelling: 'spelling variant', wordnet: 'WordNet synonym' } as const;
+
+/** `stove also matches range, oven (WordNet synonym)`: one line per query word and source, at most 5 lines. */
+function describeSynonyms(used: ExpandedQuery['synonymsUsed']): string[] {
+  const lines = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const u of used) {
+    if (seen.has(`${u.word}\u0000${u.synonym}`)) continue; // first source wins (rules, then spellings, then WordNet)
+    seen.add(`${u.word}\u0000${u.synonym}`);
+    const key = `${u.word}\u0000${u.source}`;
+    const list = lines.get(key) ?? [];
+    if (!list.includes(u.synonym)) list.push(u.synonym);
+    lines.set(key, list);
+  }
+  return [...lines].slice(0, 5).map(([key, list]) => {
+    const [word, source] = key.split('\u0000') as [string, keyof typeof SYNONYM_SOURCE];
+    return `${word} also matches ${list.join(', ')} (${SYNONYM_SOURCE[source]}${list.length > 1 ? 's' : ''})`;
+  });
 }
 
 /** Per-request context the service supplies: the user's affinities and recommendation scores. */
@@ -206,7 +226,7 @@ export class SearchEngine {
    * Text scores of every slot for a query: expansion, BM25F, coordination (share of query words matched). Returns
    * the (reused) dense arrays; used by ranking and by the evaluation.
    */
-  textScores(query: string, expansion: ExpansionOptions = {}): { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string> } {
+  textScores(query: string, expansion: ExpansionOptions = {}): { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string>; synonymsUsed: ExpandedQuery['synonymsUsed'] } {
     const options = { ...this.options.expansion, ...expansion };
     const expanded = this.expander.expand(query, options);
     if (this.scratch) SearchIndex.clearScores(this.scratch);
@@ -221,7 +241,7 @@ export class SearchEngine {
     if (options.prefixLast !== true && (feedback || associations)) this.reorderTail(expanded.groups, scored, feedback, associations, options.recallStrict === true, options.recallDepth);
     const highlightTerms = new Set<string>();
     for (const w of expanded.highlightWords) highlightTerms.add(analyzeWord(w, this.index.analyzerOptions));
-    const out: { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string> } = { scored, groups: g, highlightTerms };
+    const out: { scored: ScoredDocs; groups: number; corrected?: string; highlightTerms: Set<string>; synonymsUsed: ExpandedQuery['synonymsUsed'] } = { scored, groups: g, highlightTerms, synonymsUsed: expanded.synonymsUsed };
     if (expanded.corrected !== undefined) out.corrected = expanded.corrected;
     return out;
   }
@@ -557,6 +577,7 @@ export class SearchEngine {
       groups = t.groups;
       highlightTerms = t.highlightTerms;
       if (t.corrected !== undefined) didYouMean = t.corrected;
+      understood.push(...describeSynonyms(t.synonymsUsed));
       cand = collect(groups, filters, scored);
       for (let m = groups - 1; cand.slots.length === 0 && m >= 1; m--) {
         cand = collect(m, filters, scored);

@@ -8,8 +8,8 @@ import { analyzeWord } from './tokenizer.ts';
 describe('wordnetSynonyms', () => {
   it('ships product-noun synsets and keeps only synonyms the catalogue uses, keyed by term', () => {
     expect(WORDNET_ARTIFACT_SYNSETS.split('\n')).toContain('range stove');
-    const vocabulary = new Map([['range', 3], ['sofa', 2]]);
-    const map = wordnetSynonyms(vocabulary, (w) => analyzeWord(w));
+    const catalogue = new Set(['ranges', 'sofa'].map((w) => analyzeWord(w))); // a plural in titles still counts
+    const map = wordnetSynonyms((t) => catalogue.has(t), (w) => analyzeWord(w));
     expect(map.get(analyzeWord('stove'))).toEqual(['range']);
     expect(map.get(analyzeWord('couch'))).toEqual(['sofa']); // lounge is not in the catalogue
     expect(map.has(analyzeWord('range'))).toBe(false); // stove is not in the catalogue either
@@ -28,5 +28,17 @@ describe('built-in synonyms in search', () => {
     expect(engine.search({ q: 'stoves' }).hits.map((h) => h.id)).toEqual(['k1', 'r1']);
     expect(engine.search({ q: 'stoves' }, {}, { wordnet: false }).hits.map((h) => h.id)).toEqual(['k1']);
     expect(engine.search({ q: 'stoves' }, {}, { synonyms: false }).hits.map((h) => h.id)).toEqual(['k1']);
+  });
+});
+
+describe('explaining synonyms', () => {
+  it('says in understood which synonyms a search used and where they came from', () => {
+    const index = new SearchIndex();
+    index.upsert([{ id: 'r1', title: 'Gas Range' }, { id: 's1', title: 'Corner Sofa' }, { id: 'm1', title: 'Oak Moulding' }, { id: 'm2', title: 'Pine Molding' }]);
+    const engine = new SearchEngine(index);
+    expect(engine.search({ q: 'stove' }).understood).toEqual(['stove also matches range (WordNet synonym)']);
+    expect(engine.search({ q: 'moulding' }).understood).toEqual(['moulding also matches molding (spelling variant)']);
+    engine.expander.synonyms = new Map([['settee', [{ word: 'sofa', weight: 1 }]]]);
+    expect(engine.search({ q: 'settee' }).understood).toEqual(['settee also matches sofa (synonym rule)']);
   });
 });

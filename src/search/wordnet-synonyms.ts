@@ -10,8 +10,11 @@ import { WORDNET_ARTIFACT_SYNSETS } from './wordnet-synonyms.data.ts';
 
 let synsets: string[][] | undefined;
 
-/** term of a word → the catalogue words that are its WordNet synonyms (each listed once, never the word itself). */
-export function wordnetSynonyms(vocabulary: ReadonlyMap<string, number>, term: (word: string) => string): Map<string, string[]> {
+/**
+ * term of a word → its WordNet synonyms that the catalogue uses in some form (`inCatalogue(term)`), each listed once,
+ * never the word itself.
+ */
+export function wordnetSynonyms(inCatalogue: (term: string) => boolean, term: (word: string) => string): Map<string, string[]> {
   synsets ??= WORDNET_ARTIFACT_SYNSETS.split('\n').map((line) => line.split(' '));
   const out = new Map<string, string[]>();
   for (const lemmas of synsets) {
@@ -19,7 +22,7 @@ export function wordnetSynonyms(vocabulary: ReadonlyMap<string, number>, term: (
       const key = term(from);
       if (key === '') continue;
       for (const to of lemmas) {
-        if (to === from || term(to) === key || !vocabulary.has(to)) continue;
+        if (to === from || term(to) === key || !inCatalogue(term(to))) continue;
         const list = out.get(key) ?? [];
         if (!list.includes(to)) list.push(to);
         out.set(key, list);
