@@ -57,6 +57,27 @@ export interface ExpandedQuery {
   synonymsUsed: { word: string; synonym: string; source: 'rule' | 'spelling' | 'wordnet' }[];
 }
 
+/** Longest synonym rule accepted. */
+export const MAX_SYNONYM_RULE_CHARS = 500;
+
+/**
+ * Why a synonym rule is unusable, or undefined when it is fine: a rule is `a, b, c` (two or more distinct words or
+ * phrases, all equivalent) or `a, b => c, d` (one way; both sides non-empty, one `=>`).
+ */
+export function synonymRuleProblem(rule: string): string | undefined {
+  if (rule.length > MAX_SYNONYM_RULE_CHARS) return `is longer than ${MAX_SYNONYM_RULE_CHARS} characters`;
+  const terms = (side: string) => side.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const sides = rule.split('=>');
+  if (sides.length > 2) return 'has more than one "=>"';
+  if (sides.length === 2) {
+    if (terms(sides[0] as string).length === 0) return 'has nothing before "=>"';
+    if (terms(sides[1] as string).length === 0) return 'has nothing after "=>"';
+    return undefined;
+  }
+  if (new Set(terms(rule)).size < 2) return 'needs two or more different words separated by commas (a, b) or a one-way rule (a => b)';
+  return undefined;
+}
+
 /**
  * Parses synonym rules: `a, b, c` (all equivalent) or `a => b, c` (one way); one rule per entry. Lower-cased.
  */

@@ -9,13 +9,18 @@
  * {@link SEARCH_INDEX_VERSION}; otherwise it is rebuilt from the catalogue before the first search is answered (an
  * index from an older analyser would silently miss documents), and the reason is logged and kept in
  * {@link SearchService.lastLoad}.
+ *
+ * Synonyms come from three places, merged: rules given in code or the CLI (`options.synonyms`), rules a store manages
+ * through `PUT /v1/search/synonyms` (saved as the `search-synonyms` artifact, so they survive restarts and reach every
+ * replica at its next signal refresh), and synonyms learned from clicks (`click-synonyms.ts`).
  */
 import type { Item } from '../core/schemas/index.ts';
 import { categoryLevels } from '../core/schemas/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../store/store.ts';
 import { HashingEmbedder, VectorIndex, type Embedder } from './embedder.ts';
-import { mergeSynonyms, parseSynonyms } from './query-expansion.ts';
+import { mergeSynonyms, parseSynonyms, synonymRuleProblem, type SynonymMap } from './query-expansion.ts';
+import { CartwiseError } from '../core/errors.ts';
 import { learnClickSynonyms } from './click-synonyms.ts';
 import { learnClickModel, normalizeQueryKey, type UserAffinity } from './ranking.ts';
 import { SearchEngine, type SearchEngineOptions, type SearchRequest, type SearchResponse } from './search-engine.ts';
@@ -60,6 +65,12 @@ export interface SearchServiceOptions {
   syncIntervalMs?: number;
 }
 
+/** Artifact holding the synonym rules a store manages through the API. */
+export const SYNONYMS_ARTIFACT = 'search-synonyms';
+
+/** Most synonym rules a store may keep. */
+export const MAX_SYNONYM_RULES = 10_000;
+
 /** Items per artifact save debounce. */
 const SAVE_DELAY_MS = 2_000;
 
@@ -75,6 +86,8 @@ export class SearchService {
   private readonly recording = new Set<Promise<void>>();
   private loaded: SearchIndexLoad | undefined;
   private rebuildRequested = false;
+  private storedRules: string[] = [];
+  private clickSynonyms: SynonymMap = new Map();
 
   constructor(
     private readonly store: Store,
@@ -221,6 +234,8 @@ export class SearchService {
       }
     }
     const engine = new SearchEngine(index, { ...this.options.engine, synonyms: parseSynonyms(this.options.synonyms ?? []) });
+    await this.loadSynonymRules();
+    this.applySynonyms(engine);
     if (this.embedder) await this.embedAll(index);
     return engine;
   }
@@ -356,13 +371,60 @@ export class SearchService {
       impressions.push({ query: s.query, items: shown, clicked: clickedBy.get(s.id) ?? new Set(), offset });
     }
     engine.clicks = learnClickModel(impressions);
-    engine.expander.synonyms = mergeSynonyms(parseSynonyms(this.options.synonyms ?? []), learnClickSynonyms(engine.index, impressions));
+    this.clickSynonyms = learnClickSynonyms(engine.index, impressions);
+    await this.loadSynonymRules();
+    this.applySynonyms(engine);
     for (const imp of impressions) {
       if (imp.clicked.size === 0) continue;
       const key = normalizeQueryKey(imp.query);
       engine.queryLog.set(key, (engine.queryLog.get(key) ?? 0) + 1);
     }
     this.signalsAt = Date.now();
+  }
+
+  /** Reads the store's synonym rules (another replica may have changed them); a missing artifact means none. */
+  private async loadSynonymRules(): Promise<void> {
+    const a = await this.store.loadArtifact(SYNONYMS_ARTIFACT);
+    const rules = a?.manifest['rules'];
+    this.storedRules = Array.isArray(rules) ? rules.filter((r): r is string => typeof r === 'string') : [];
+  }
+
+  private applySynonyms(engine: SearchEngine): void {
+    engine.expander.synonyms = mergeSynonyms(parseSynonyms([...(this.options.synonyms ?? []), ...this.storedRules]), this.clickSynonyms);
+  }
+
+  /**
+   * The synonym rules in force: the store's (editable, read afresh), the configured ones, and what was learned from
+   * clicks at the last signal refresh (none before the first).
+   */
+  async synonyms(): Promise<{ rules: string[]; configured: string[]; learned: { word: string; synonyms: string[] }[] }> {
+    await this.loadSynonymRules();
+    if (this.engine) this.applySynonyms(this.engine);
+    return {
+      rules: [...this.storedRules],
+      configured: [...(this.options.synonyms ?? [])],
+      learned: [...this.clickSynonyms].map(([word, list]) => ({ word, synonyms: list.map((x) => x.word) })).sort((a, b) => (a.word < b.word ? -1 : 1)),
+    };
+  }
+
+  /**
+   * Replaces the store's synonym rules (`a, b` or `a => b`, see `query-expansion.ts`), saves them and applies them
+   * to the next search (a service that has not loaded its index yet reads them when it does). Every rule is checked
+   * first; a bad one names its index and nothing is saved.
+   */
+  async setSynonymRules(rules: readonly string[]): Promise<{ rules: number; words: number }> {
+    if (rules.length > MAX_SYNONYM_RULES) throw new CartwiseError('VALIDATION_FAILED', { reason: `at most ${MAX_SYNONYM_RULES} synonym rules (got ${rules.length})` });
+    const issues: { path: string; message: string }[] = [];
+    rules.forEach((rule, i) => {
+      const problem = synonymRuleProblem(rule);
+      if (problem) issues.push({ path: `rules.${i}`, message: `${JSON.stringify(rule.slice(0, 80))} ${problem}` });
+    });
+    if (issues.length > 0) throw new CartwiseError('VALIDATION_FAILED', { reason: issues.slice(0, 5).map((x) => `${x.path} ${x.message}`).join('; ') }, { issues });
+    const kept = rules.map((r) => r.trim());
+    await this.store.saveArtifact(SYNONYMS_ARTIFACT, { manifest: { rules: kept, updatedAt: new Date().toISOString() }, buffers: {} });
+    this.storedRules = kept;
+    if (this.engine) this.applySynonyms(this.engine);
+    return { rules: kept.length, words: parseSynonyms(kept).size };
   }
 
   private async maybeRefreshSignals(): Promise<void> {

@@ -27,4 +27,5 @@ export const api = {
   },
   get(path, query) { return this.request('GET', path, { query }); },
   post(path, body, query) { return this.request('POST', path, { body, query }); },
+  put(path, body) { return this.request('PUT', path, { body }); },
 };

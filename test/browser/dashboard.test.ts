@@ -131,6 +131,28 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser (demo store)', () =>
     await shot(h.page, 'search');
   });
 
+  it('Search: an admin saves synonym rules that the next search uses', async () => {
+    await openPage(h.page, '#/search');
+    const item = (await apiGet(h, '/v1/items?limit=1')).items[0];
+    const word = String(item.title).split(/\s+/)[1] ?? String(item.title);
+    await h.page.fill('[data-testid=synonym-rules]', `gizmoqq => ${word.toLowerCase()}\nnot a rule`);
+    await h.page.click('text=Save synonyms');
+    await h.page.waitForSelector('[data-testid=synonym-status] [role=alert]');
+    expect(await h.page.textContent('[data-testid=synonym-status]')).toMatch(/rules\.1 "not a rule" needs two or more different words/);
+    expect((await apiGet(h, '/v1/search/synonyms')).rules).toEqual([]);
+    await h.page.fill('[data-testid=synonym-rules]', `gizmoqq => ${word.toLowerCase()}`);
+    await h.page.click('text=Save synonyms');
+    await h.page.waitForFunction(() => /Saved 1 rule/.test(document.querySelector('[data-testid=synonym-status]')?.textContent ?? ''));
+    expect((await apiGet(h, '/v1/search/synonyms')).rules).toEqual([`gizmoqq => ${word.toLowerCase()}`]);
+    await h.page.fill('input[name=q]', 'gizmoqq');
+    await h.page.click('form button[type=submit]');
+    await h.page.waitForSelector('[data-testid=search-summary]');
+    const r = await apiGet(h, '/v1/search?q=gizmoqq&pageSize=20');
+    expect(r.recovery).toBeUndefined();
+    expect(r.total).toBeGreaterThan(0);
+    expect(await h.page.textContent('main')).toContain(`gizmoqq also matches ${word.toLowerCase()} (synonym rule)`);
+  });
+
   it('Models: the served model and a retrain button that starts a job', async () => {
     await openPage(h.page, '#/models');
     const m = await apiGet(h, '/v1/models');

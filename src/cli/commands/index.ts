@@ -17,6 +17,7 @@ import { registerStatsCommand } from './stats-command.ts';
 import { registerTrainCommand } from './train-command.ts';
 import { registerRecommendCommand } from './recommend-command.ts';
 import { registerSimilarCommand } from './similar-command.ts';
+import { registerSynonymsCommand } from './synonyms-command.ts';
 
 /** Every CLI command, one file each. Add a command's register function here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerServeCommand, registerStatsCommand, registerConfigCommand, registerEvaluateCommand, registerDemoCommand, registerSearchCommand, registerSearchEvalCommand, registerImportCommand, registerFunnelCommand, registerRetentionCommand, registerKpisCommand, registerSegmentsCommand, registerProfileCommand, registerReviewsCommand, registerPathsCommand, registerTrainCommand, registerRecommendCommand, registerSimilarCommand];
+export const commandRegistrars: ((program: Command) => void)[] = [registerServeCommand, registerStatsCommand, registerConfigCommand, registerEvaluateCommand, registerDemoCommand, registerSearchCommand, registerSynonymsCommand, registerSearchEvalCommand, registerImportCommand, registerFunnelCommand, registerRetentionCommand, registerKpisCommand, registerSegmentsCommand, registerProfileCommand, registerReviewsCommand, registerPathsCommand, registerTrainCommand, registerRecommendCommand, registerSimilarCommand];

@@ -51,6 +51,34 @@ describe('search routes', () => {
     expect((await get('/v1/autocomplete?q=')).statusCode).toBe(400);
   });
 
+  it('lets an admin manage synonym rules that searches use at once and that survive a restart', async () => {
+    const put = (payload: unknown, headers: Record<string, string> = admin) => t.app.inject({ method: 'PUT', url: '/v1/search/synonyms', headers, payload: payload as object });
+    expect((await get('/v1/search?q=driver')).json().recovery).toBe('trending'); // no match: the fallback answers
+    expect((await put({ rules: ['driver => drill'] }, writer)).statusCode).toBe(403);
+    expect((await put({ rules: ['driver => drill'] }, {})).statusCode).toBe(401);
+    const bad = await put({ rules: ['blind, shade', 'driver'] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.issues).toEqual([{ path: 'rules.1', message: expect.stringMatching(/"driver" needs two or more different words/) }]);
+    const notList = await put({ rules: 'driver => drill' });
+    expect(notList.statusCode).toBe(400);
+    expect(notList.json().error.message).toMatch(/`rules`: .*expected array/);
+    const ok = await put({ rules: ['driver => drill', 'blind, shade'] });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ rules: 2, words: 3 });
+    const r = (await get('/v1/search?q=driver')).json();
+    expect(r.recovery).toBeUndefined();
+    expect(r.hits.map((h: { id: string }) => h.id).sort()).toEqual(['d1', 'd2']);
+    expect(r.understood).toContain('driver also matches drill (synonym rule)');
+    expect((await get('/v1/search/synonyms', admin)).json()).toMatchObject({ rules: ['driver => drill', 'blind, shade'] });
+    expect((await get('/v1/search/synonyms')).statusCode).toBe(403);
+    // A fresh service (a restart, or another replica) reads the saved rules from the store.
+    const { SearchService } = await import('../../search/search-service.ts');
+    const restarted = new SearchService(t.store, { syncIntervalMs: -1 });
+    expect((await restarted.search({ q: 'blind' })).hits.map((h) => h.id)).toEqual(['s1']);
+    expect((await put({ rules: [] })).json()).toEqual({ rules: 0, words: 0 });
+    expect((await get('/v1/search?q=driver')).json().recovery).toBe('trending');
+  });
+
   it('autocompletes words and items', async () => {
     const r = await get('/v1/autocomplete?q=cordl');
     expect(r.statusCode).toBe(200);

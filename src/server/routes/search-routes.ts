@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { CartwiseError } from '../../core/errors.ts';
 import { parseFilterString, SEARCH_SORTS, MAX_QUERY_CHARS } from '../../search/search-engine.ts';
-import { SearchService } from '../../search/search-service.ts';
+import { MAX_SYNONYM_RULES, SearchService } from '../../search/search-service.ts';
 import type { Store } from '../../store/store.ts';
 import { defineRoutes, type AppContext } from '../route.ts';
 import { SEARCH_PLAYGROUND_HTML } from './search-playground.ts';
@@ -64,6 +65,12 @@ const autocompleteQuery = z
   })
   .strict();
 
+const synonymsBody = z
+  .object({
+    rules: z.array(z.string()).max(MAX_SYNONYM_RULES).describe('synonym rules, replacing the current ones: "couch, sofa" (equivalent) or "fridge => refrigerator" (one way)'),
+  })
+  .strict();
+
 export const searchRoutes = defineRoutes([
   {
     method: 'GET',
@@ -123,6 +130,36 @@ export const searchRoutes = defineRoutes([
     produces: 'text/html; charset=utf-8',
     async handler() {
       return SEARCH_PLAYGROUND_HTML;
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/search/synonyms',
+    access: 'admin',
+    tag: 'Search',
+    summary: 'Synonym rules in force: the store\'s (editable), the configured ones, and those learned from clicks',
+    responseExample: { rules: ['couch, sofa', 'fridge => refrigerator'], configured: [], learned: [{ word: 'hob', synonyms: ['cooktop'] }] },
+    async handler(_req, _reply, ctx) {
+      return searchServiceOf(ctx).synonyms();
+    },
+  },
+  {
+    method: 'PUT',
+    url: '/v1/search/synonyms',
+    access: 'admin',
+    tag: 'Search',
+    summary: 'Replace the store\'s synonym rules',
+    description:
+      'Each rule is `a, b, c` (all equivalent) or `a, b => c` (one way). Every rule is checked first: a bad one is named by its index (`rules.3`) and nothing is saved. Rules are kept in the store, so they survive restarts; other replicas pick them up at their next signal refresh (at most 5 minutes).',
+    body: synonymsBody,
+    responseExample: { rules: 2, words: 3 },
+    async handler(req, _reply, ctx) {
+      const r = synonymsBody.safeParse(req.body);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw new CartwiseError('INVALID_PARAM', { name: (issue?.path ?? []).map(String).join('.') || 'body', reason: issue?.message ?? 'invalid' });
+      }
+      return searchServiceOf(ctx).setSynonymRules(r.data.rules);
     },
   },
   {

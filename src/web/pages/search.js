@@ -1,5 +1,27 @@
 import { api } from '../api.js';
-import { card, field, fmt, h, table } from '../ui.js';
+import { card, errorBox, field, fmt, h, table } from '../ui.js';
+
+/** The store's synonym rules (PUT /v1/search/synonyms), one per line, and those learned from clicks. */
+async function synonymsCard() {
+  const current = await api.get('/v1/search/synonyms');
+  const text = h('textarea', { rows: 6, cols: 60, 'data-testid': 'synonym-rules', placeholder: 'couch, sofa\nfridge => refrigerator' });
+  text.value = current.rules.join('\n');
+  const status = h('span', { class: 'muted', 'data-testid': 'synonym-status', role: 'status' });
+  const save = h('button', { class: 'primary', type: 'button' }, 'Save synonyms');
+  save.addEventListener('click', async () => {
+    const rules = text.value.split('\n').map((l) => l.trim()).filter(Boolean);
+    try {
+      const r = await api.put('/v1/search/synonyms', { rules });
+      status.replaceChildren(`Saved ${fmt(r.rules)} rule(s) covering ${fmt(r.words)} word(s).`);
+    } catch (err) {
+      status.replaceChildren(errorBox(err));
+    }
+  });
+  const learned = current.learned.length
+    ? h('p', { class: 'muted' }, 'Learned from clicks: ', current.learned.slice(0, 20).map((l) => h('span', { class: 'pill' }, `${l.word} → ${l.synonyms.join(', ')}`)))
+    : h('p', { class: 'muted' }, 'No synonyms learned from clicks yet.');
+  return card('Synonyms', h('p', { class: 'muted' }, 'One rule per line: "a, b" (equivalent) or "a => b" (one way). Saved rules apply to the next search.'), text, h('div', {}, save, ' ', status), learned);
+}
 
 export async function render(main) {
   const q = h('input', { name: 'q', placeholder: 'try: blue mug under 20', size: 40, autocomplete: 'off' });
@@ -37,5 +59,5 @@ export async function render(main) {
         ], r.hits, { testid: 'search-hits', empty: 'No results.' }))));
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); run().catch((err) => out.replaceChildren(h('div', { class: 'error', role: 'alert' }, err.message))); });
-  main.append(h('h1', {}, 'Search playground'), h('p', { class: 'sub' }, 'The same search your storefront calls (GET /v1/search with the write key): typo tolerance, units, price constraints, facets, personalisation.'), card(null, form, suggest), out);
+  main.append(h('h1', {}, 'Search playground'), h('p', { class: 'sub' }, 'The same search your storefront calls (GET /v1/search with the write key): typo tolerance, units, price constraints, facets, personalisation.'), card(null, form, suggest), out, await synonymsCard());
 }
