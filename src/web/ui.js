@@ -1,4 +1,10 @@
 // Small DOM helpers shared by every page: element builder, number formats, tiles, sortable tables, charts.
+/** Replaces an element's children, skipping null/undefined/false like h() does (replaceChildren would print "null"). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
+  return el;
+}
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {

@@ -128,6 +128,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser (demo store)', () =>
     const r = await apiGet(h, `/v1/search?q=${encodeURIComponent(word)}&pageSize=20`);
     expect(await h.page.textContent('[data-testid=search-summary]')).toContain(`${r.total.toLocaleString('en-US')} results`);
     expect(await h.page.locator('[data-testid=search-hits] tbody tr').count()).toBe(Math.max(1, r.hits.length));
+    expect(await h.page.textContent('main')).not.toMatch(/null|undefined/); // absent parts leave no trace
     await shot(h.page, 'search');
   });
 

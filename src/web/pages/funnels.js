@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { card, chart, field, fmt, h, table } from '../ui.js';
+import { card, chart, field, fill, fmt, h, table } from '../ui.js';
 
 const BREAKDOWNS = [['', 'none'], ['category', 'category (step 1 item)'], ['user_attr', 'user attribute'], ['first_touch', 'first-touch source'], ['segment', 'RFM segment'], ['prop', 'event property'], ['item_attr', 'item attribute']];
 
@@ -44,7 +44,7 @@ export async function render(main) {
           table([{ key: 'path', label: 'what they did next', render: (r) => r.path.join(' → ') }, { key: 'users', label: 'users', num: true }], d.paths, { testid: 'dropoff-paths' })));
     };
     dropStep.addEventListener('change', loadDrop);
-    out.replaceChildren(
+    fill(out,
       h('div', { class: 'tiles' },
         h('div', { class: 'tile', 'data-testid': 'funnel-overall' }, h('div', { class: 'label' }, 'Overall conversion'), h('div', { class: 'value', 'data-value': '' }, fmt(f.overallConversion, { pct: true, digits: 2 }))),
         h('div', { class: 'tile' }, h('div', { class: 'label' }, 'Entered'), h('div', { class: 'value' }, fmt(f.users[0]))),

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { card, errorBox, field, fmt, h, table } from '../ui.js';
+import { card, errorBox, field, fill, fmt, h, table } from '../ui.js';
 
 /** The store's synonym rules (PUT /v1/search/synonyms), one per line, and those learned from clicks. */
 async function synonymsCard() {
@@ -43,7 +43,7 @@ export async function render(main) {
       ['Category', r.facets.category], ['Brand', r.facets.brand], ['In stock', r.facets.inStock],
       ['Price', r.facets.price.map((b) => ({ value: `${b.from ?? 0}–${b.to ?? '∞'}`, count: b.count }))],
     ] : [];
-    out.replaceChildren(
+    fill(out,
       h('p', { class: 'muted', 'data-testid': 'search-summary' }, `${fmt(r.total)} results in ${r.tookMs.toFixed(1)} ms · searchId `, h('code', {}, r.searchId),
         r.didYouMean ? h('span', {}, ' · did you mean ', h('b', {}, r.didYouMean), '?') : null,
         r.recovery ? ` · recovery: ${r.recovery}` : null),
