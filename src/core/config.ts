@@ -30,6 +30,13 @@ export const configSchema = z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
       .default(false)
       .describe('Store every served recommendation list as an `impression` event (attribution by `recId`); costs one event write per response.'),
+    searchWeights: z
+      .string()
+      .regex(/^\s*(?:[A-Za-z]+\s*=\s*\d+(?:\.\d+)?\s*(?:,\s*[A-Za-z]+\s*=\s*\d+(?:\.\d+)?\s*)*)?$/, { error: 'must be name=number pairs separated by commas, e.g. "margin=0.1,clicks=0.5"' })
+      .default('')
+      .describe(
+        'Search ranking weights that replace the defaults, e.g. `margin=0.1,clicks=0.5`. Names: coordPower, proximity, categoryIntent, popularity, conversion, inStock, margin, clicks, personal, recommendation (formula and defaults in docs/guide/search.md).',
+      ),
   })
   .strict();
 

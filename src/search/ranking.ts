@@ -9,8 +9,9 @@
  * product matched; every signal is scaled to 0..1 before weighting, so a weight reads as "how many best text matches
  * this signal is worth". Defaults were chosen so text dominates and signals break near-ties.
  */
+import { CartwiseError } from '../core/errors.ts';
 
-/** Weights of the ranking formula above (all tunable through the engine options and documented in docs/guide/search.md). */
+/** Weights of the ranking formula above (tunable with the `searchWeights` setting; documented in docs/guide/search.md). */
 export interface RankingWeights {
   coordPower: number;
   /** Bonus for query words adjacent and in order in the title, as a share of the best text score per adjacent pair. */
@@ -37,6 +38,24 @@ export const DEFAULT_RANKING_WEIGHTS: RankingWeights = {
   personal: 0.1,
   recommendation: 0.1,
 };
+
+/**
+ * Ranking weights from the `searchWeights` setting (`margin=0.1,clicks=0.5`): the named weights replace the defaults.
+ * An unknown name or a negative or non-numeric value is a configuration error naming it.
+ */
+export function parseRankingWeights(spec: string): Partial<RankingWeights> {
+  const out: Partial<RankingWeights> = {};
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, value] = part.split('=').map((x) => x.trim()) as [string, string | undefined];
+    if (!(name in DEFAULT_RANKING_WEIGHTS)) {
+      throw new CartwiseError('CONFIG_INVALID', { key: 'searchWeights', reason: `unknown weight "${name}"; known: ${Object.keys(DEFAULT_RANKING_WEIGHTS).join(', ')}` });
+    }
+    const v = Number(value);
+    if (value === undefined || value === '' || !Number.isFinite(v) || v < 0) throw new CartwiseError('CONFIG_INVALID', { key: 'searchWeights', reason: `${name} must be a number ≥ 0 (got ${JSON.stringify(value ?? '')})` });
+    out[name as keyof RankingWeights] = v;
+  }
+  return out;
+}
 
 /** Per-item business signals, each scaled to 0..1 (NaN = unknown, treated as 0). Indexed by item id. */
 export interface ItemSignals {

@@ -28,4 +28,16 @@ describe('startServer', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('refuses to start with an unknown search weight, naming it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cw-serve-'));
+    const config = loadConfig({ env: {}, flags: { dataDir, port: '0', adminKey: 'a'.repeat(20), writeKey: 'w'.repeat(20), searchWeights: 'margin=0.2,profit=1' }, persistKeys: false });
+    const store = await openFixtureStore();
+    try {
+      await expect(startServer(config, store, createLogger('silent'))).rejects.toThrow(/`searchWeights`: unknown weight "profit"/);
+    } finally {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -23,11 +23,12 @@ export async function startServer(config: Config, store: Store, log: Logger): Pr
     segmentOf: async (userId) => (await rfmUsers(store, { userId, limit: 1 }))[0]?.segment ?? 'no_purchase',
   });
   const ctx: AppContext = { config, store, log, recommendations: recs.service, training: recs.training };
+  const search = searchServiceOf(ctx); // before listening: a bad searchWeights setting stops the start, naming it
   const app = await buildApp(ctx);
   app.addHook('onClose', () => recs.close());
   await app.listen({ port: config.port, host: config.host });
   // Load (or rebuild, e.g. after an analyser upgrade) the search index now, not on the first shopper's search.
-  searchServiceOf(ctx)
+  search
     .ready()
     .catch((err: unknown) => log.warn({ err }, 'search index warm-up failed; the first search will try again'));
   const address = app.server.address();

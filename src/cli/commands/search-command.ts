@@ -3,6 +3,7 @@ import { CartwiseError } from '../../core/errors.ts';
 import { parseFilterString, SEARCH_SORTS, type SearchSort } from '../../search/search-engine.ts';
 import { LocalModelEmbedder } from '../../search/local-model-embedder.ts';
 import { SearchService } from '../../search/search-service.ts';
+import { parseRankingWeights } from '../../search/ranking.ts';
 import { output, withContext, type GlobalFlags } from '../context.ts';
 import { table } from '../format.ts';
 
@@ -39,7 +40,7 @@ export function registerSearchCommand(program: Command): void {
       withContext({ ...program.opts(), ...flags }, async (ctx) => {
         if (!(SEARCH_SORTS as readonly string[]).includes(flags.sort)) throw new CartwiseError('INVALID_PARAM', { name: '--sort', reason: `must be one of ${SEARCH_SORTS.join(', ')}` });
         const embedder = flags.modelDir ? new LocalModelEmbedder(flags.modelDir) : flags.hybrid ? ('hashing' as const) : undefined;
-        const service = new SearchService(ctx.store, { log: ctx.log, recordSearches: false, ...(flags.synonym ? { synonyms: flags.synonym } : {}), ...(embedder ? { embedder } : {}) });
+        const service = new SearchService(ctx.store, { log: ctx.log, recordSearches: false, engine: { weights: parseRankingWeights(ctx.config.searchWeights) }, ...(flags.synonym ? { synonyms: flags.synonym } : {}), ...(embedder ? { embedder } : {}) });
         if (flags.rebuild) await service.rebuild();
         if (flags.autocomplete) {
           const s = await service.autocomplete(query, 8);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CartwiseError } from '../../core/errors.ts';
 import { parseFilterString, SEARCH_SORTS, MAX_QUERY_CHARS } from '../../search/search-engine.ts';
 import { MAX_SYNONYM_RULES, SearchService } from '../../search/search-service.ts';
+import { parseRankingWeights } from '../../search/ranking.ts';
 import type { Store } from '../../store/store.ts';
 import { defineRoutes, type AppContext } from '../route.ts';
 import { SEARCH_PLAYGROUND_HTML } from './search-playground.ts';
@@ -16,7 +17,7 @@ const services = new WeakMap<Store, SearchService>();
 export function searchServiceOf(ctx: AppContext): SearchService {
   let s = services.get(ctx.store);
   if (!s) {
-    s = new SearchService(ctx.store, { log: ctx.log, recommendationScores: (userId) => recommendationScoresFor(ctx, userId) });
+    s = new SearchService(ctx.store, { log: ctx.log, engine: { weights: parseRankingWeights(ctx.config.searchWeights) }, recommendationScores: (userId) => recommendationScoresFor(ctx, userId) });
     services.set(ctx.store, s);
   }
   return s;
