@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportSummary } from '../../ingest/importers/index.ts';
 import { registerImportCommand, renderImportSummary } from './import-command.ts';
+import { runCommands } from '../test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cw-import-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,25 +13,7 @@ afterEach(() => vi.restoreAllMocks());
 
 const fixture = fileURLToPath(new URL('../../ingest/importers/fixtures/rees46-sample.csv', import.meta.url));
 
-/** The program as main.ts builds it, limited to the global flags and the import command. */
-function program(): Command {
-  const p = new Command('cartwise').option('--data-dir <dir>').option('--store <url>').option('--log-level <level>');
-  p.exitOverride();
-  registerImportCommand(p);
-  return p;
-}
-
-async function runCli(args: string[]): Promise<string> {
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  await program().parseAsync(['node', 'cartwise', ...args]);
-  vi.restoreAllMocks();
-  return out;
-}
+const runCli = (args: string[]) => runCommands([registerImportCommand], args);
 
 describe('cartwise import', () => {
   it('imports the REES46 fixture and prints the summary as JSON; the second run adds nothing', async () => {

@@ -1,31 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import { SearchService } from '../../search/search-service.ts';
+import { runCommands } from '../test-support.ts';
 import { registerSynonymsCommand } from './synonyms-command.ts';
 
 let dir: string;
 
-async function cli(args: string[]): Promise<string> {
-  const program = new Command('cartwise').option('--data-dir <dir>').option('--store <url>').option('--config <file>').option('--log-level <level>').exitOverride();
-  registerSynonymsCommand(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'cartwise', '--data-dir', dir, '--log-level', 'silent', ...args]);
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-  }
-  return out;
-}
+const cli = (args: string[]) => runCommands([registerSynonymsCommand], ['--data-dir', dir, '--log-level', 'silent', ...args]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cartwise-synonyms-'));

@@ -1,34 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureEvents, fixtureItems } from '../../recommend/serving/test-fixtures.ts';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import { registerRecommendCommand } from './recommend-command.ts';
 import { registerSimilarCommand } from './similar-command.ts';
 import { registerTrainCommand } from './train-command.ts';
+import { runCommands } from '../test-support.ts';
 
 let dir: string;
 
 /** Runs the commands in-process (a child process per call would cost seconds of start-up each). */
-async function cli(args: string[]): Promise<string> {
-  const program = new Command('cartwise').option('--data-dir <dir>').option('--store <url>').option('--config <file>').option('--log-level <level>').exitOverride();
-  for (const register of [registerTrainCommand, registerRecommendCommand, registerSimilarCommand]) register(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'cartwise', '--data-dir', dir, '--log-level', 'silent', ...args]);
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-  }
-  return out;
-}
+const cli = (args: string[]) => runCommands([registerTrainCommand, registerRecommendCommand, registerSimilarCommand], ['--data-dir', dir, '--log-level', 'silent', ...args]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cartwise-train-'));
