@@ -1,8 +1,10 @@
 /**
  * `cartwise search-eval`: indexes an evaluation catalogue (Home Depot CSV format) through the store, then scores
  * every judged query with either the reference's plain BM25 over titles (`bm25-title`, reproduces
- * `shared/reference/search.py` exactly) or the full Cartwise ranker (`full`), with switches for ablations.
+ * `shared/reference/search.py` exactly) or the full Cartwise ranker (`full`), with switches for ablations, and
+ * optionally with synonyms learned from judgments used as a click log (`clicksPath`, `clicksCrossFit`).
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { Item } from '../core/schemas/index.ts';
 import type { Store } from '../store/store.ts';
@@ -15,7 +17,6 @@ import { mergeSynonyms, parseSynonyms, type ExpansionOptions, type SynonymMap } 
 import { learnClickSynonyms, type QueryClicks } from './click-synonyms.ts';
 import { normalizeQueryKey } from './ranking.ts';
 import type { Judgment } from './evaluation.ts';
-import { createHash } from 'node:crypto';
 
 /** A judged product with at least this relevance (1–3 scale) stands in for a click when judgments are a click log. */
 export const CLICK_MIN_RELEVANCE = 2.3;
@@ -70,7 +71,6 @@ export const REFERENCE_BM25: Bm25fParams = {
   },
 };
 
-/** Runs the evaluation (see the module header) and returns the reference's metric names plus timings. */
 /** Judged-relevant products per query, as a click log (see {@link CLICK_MIN_RELEVANCE}). */
 export function judgmentsAsClicks(judgments: readonly Judgment[], skip: ReadonlySet<string> = new Set()): (QueryClicks & { clicked: string[] })[] {
   const byQuery = new Map<string, string[]>();
@@ -99,6 +99,7 @@ export interface ClickLearningReport {
   excluded_queries?: number;
 }
 
+/** Runs the evaluation (see the module header) and returns the reference's metric names plus timings. */
 export async function runSearchEval(options: SearchEvalOptions): Promise<SearchEvalMetrics & { index_seconds: number; eval_seconds: number; mode: string; click_learning?: ClickLearningReport }> {
   const mode = options.mode ?? 'full';
   const products = loadProducts(options.productsPath, options.encoding);

@@ -233,7 +233,7 @@ export class SearchService {
         this.options.log?.info({ reason, detail, items: index.size }, 'search index built from the catalogue');
       }
     }
-    const engine = new SearchEngine(index, { ...this.options.engine, synonyms: parseSynonyms(this.options.synonyms ?? []) });
+    const engine = new SearchEngine(index, this.options.engine);
     await this.loadSynonymRules();
     this.applySynonyms(engine);
     if (this.embedder) await this.embedAll(index);
