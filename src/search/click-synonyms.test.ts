@@ -65,4 +65,24 @@ describe('learnClickSynonyms', () => {
     expect(ids[0]).toBe('k1');
     expect(ids.slice(1).sort()).toEqual(['r1', 'r2', 'r3', 'r4']);
   });
+
+  it('never learns a maker\'s name: the item\'s brand words, or a leading brand word of the catalogue', () => {
+    const index = new SearchIndex();
+    const items = [
+      { id: 'a1', title: 'Summit Supply Insulated Bottle', attrs: { brand: 'Summit Supply' } },
+      { id: 'a2', title: 'Summit Supply Insulated Flask', attrs: { brand: 'Summit Supply' } },
+      { id: 'a3', title: 'Summit Supply Insulated Jug', attrs: { brand: 'Summit Supply' } },
+      { id: 'b1', title: 'Glowe Lip Tint' },
+      { id: 'b2', title: 'Glowe Lip Gloss' },
+      { id: 'b3', title: 'Glowe Lip Balm' },
+    ];
+    for (let i = 0; i < 100; i++) items.push({ id: `f${i}`, title: `Garden Hose ${i} ft.` });
+    index.upsert(items);
+    const synonyms = learnClickSynonyms(index, [
+      { query: 'water bottle', clicked: ['a1', 'a2', 'a3'] },
+      { query: 'lipstick', clicked: ['b1', 'b2', 'b3'] },
+    ]);
+    expect(synonyms.get('water')?.map((s) => s.word)).toEqual(['insulated']);
+    expect(synonyms.get('lipstick')?.map((s) => s.word)).toEqual(['lip']);
+  });
 });

@@ -6,12 +6,14 @@
  * - it was counted at least `minClicks` times,
  * - it is in at least `minShare` of the clicked titles that lacked `w`, and
  * - that share is at least `minLift` times its share of the whole catalogue (so `with`, `pack` or a colour that is
- *   in every other title does not qualify);
+ *   in every other title does not qualify); a maker's name never does (the item's brand, or a title's leading word
+ *   that the catalogue uses as a brand, `brand-terms.ts`);
  * at most `perWord` per word, weighted `weight × share`. Works for multi-word queries; a word learned this way is an
  * alternative of its query word (`query-expansion.ts`), so it adds matches without removing any.
  * Complexity: O(clicks × query words × title words) time, O(learned pairs) memory.
  */
 import type { SynonymMap } from './query-expansion.ts';
+import { BrandTerms } from './brand-terms.ts';
 import type { SearchIndex } from './search-index.ts';
 import { words } from './tokenizer.ts';
 
@@ -40,15 +42,21 @@ export interface QueryClicks {
 export function learnClickSynonyms(index: SearchIndex, log: Iterable<QueryClicks>, options: Partial<ClickSynonymOptions> = {}): SynonymMap {
   const o = { ...DEFAULT_CLICK_SYNONYMS, ...options };
   const term = (w: string) => index.analyze(w)[0] ?? '';
+  const brands = new BrandTerms(index);
   const titleWords = new Map<string, { surface: string[]; terms: Set<string> }>();
   const wordsOfTitle = (id: string) => {
     let got = titleWords.get(id);
     if (got) return got;
     const slot = index.slotOfId(id);
-    const title = slot === undefined ? undefined : index.docAt(slot)?.title;
-    if (title === undefined) return undefined;
-    const surface = [...new Set(words(title).filter((w) => /^\p{L}{2,}$/u.test(w) && term(w) !== ''))];
-    got = { surface, terms: new Set(surface.map(term)) };
+    const doc = slot === undefined ? undefined : index.docAt(slot);
+    if (doc === undefined) return undefined;
+    const all = words(doc.title).filter((w) => /^\p{L}{2,}$/u.test(w) && term(w) !== '');
+    // A maker's name is not a word for the thing: skip the item's brand words and a leading catalogue brand word.
+    const maker = new Set(doc.brand ? words(doc.brand) : []);
+    const first = index.titleTermIds(slot as number)[0];
+    if (first !== undefined && brands.isBrand(first)) maker.add(all[0] ?? '');
+    const surface = [...new Set(all.filter((w) => !maker.has(w)))];
+    got = { surface, terms: new Set(all.map(term)) };
     titleWords.set(id, got);
     return got;
   };
