@@ -22,6 +22,7 @@ import { HashingEmbedder, VectorIndex, type Embedder } from './embedder.ts';
 import { mergeSynonyms, parseSynonyms, synonymRuleProblem, type SynonymMap } from './query-expansion.ts';
 import { CartwiseError } from '../core/errors.ts';
 import { learnClickSynonyms } from './click-synonyms.ts';
+import { queryReport, type QueryReport } from './query-report.ts';
 import { learnClickModel, normalizeQueryKey, type UserAffinity } from './ranking.ts';
 import { SearchEngine, type SearchEngineOptions, type SearchRequest, type SearchResponse } from './search-engine.ts';
 import { SEARCH_INDEX_VERSION, SearchIndex, type SearchIndexOptions } from './search-index.ts';
@@ -67,6 +68,9 @@ export interface SearchServiceOptions {
 
 /** Artifact holding the synonym rules a store manages through the API. */
 export const SYNONYMS_ARTIFACT = 'search-synonyms';
+
+/** Most search events one query report reads. */
+export const MAX_REPORT_SEARCHES = 200_000;
 
 /** Most synonym rules a store may keep. */
 export const MAX_SYNONYM_RULES = 10_000;
@@ -498,6 +502,7 @@ export class SearchService {
               offset: (response.page - 1) * response.pageSize,
               total: response.total,
               page: response.page,
+              ...(response.recovery ? { recovery: response.recovery } : {}),
             },
           },
         ])
@@ -507,6 +512,33 @@ export class SearchService {
       this.recording.add(write);
     }
     return response;
+  }
+
+  /**
+   * Search analytics over the last `days` (see `query-report.ts`): top queries with click-through, and queries that
+   * found nothing. Reads at most `MAX_REPORT_SEARCHES` search events (newest first); `truncated` says when more exist.
+   */
+  async queryReport(options: { days?: number; limit?: number; now?: number } = {}): Promise<QueryReport & { days: number; truncated: boolean }> {
+    await Promise.all([...this.recording]);
+    const days = options.days ?? 30;
+    const since = (options.now ?? Date.now()) - days * 86_400_000;
+    const rows = await this.store.query<{ id: string; rec_id: string | null; query: string; user_id: string; props: unknown }>(
+      `SELECT id, rec_id, query, user_id, props FROM events WHERE type = 'search' AND query IS NOT NULL AND ${this.epochMsSql('ts')} >= ? ORDER BY ts DESC LIMIT ${MAX_REPORT_SEARCHES + 1}`,
+      [since],
+    );
+    const truncated = rows.length > MAX_REPORT_SEARCHES;
+    const searches = rows.slice(0, MAX_REPORT_SEARCHES).map((r) => ({
+      id: r.id,
+      recId: r.rec_id,
+      query: r.query,
+      userId: r.user_id,
+      props: (typeof r.props === 'string' ? JSON.parse(r.props) : r.props) as Record<string, unknown> | null,
+    }));
+    const clicked = await this.store.query<{ rec_id: string }>(
+      `SELECT DISTINCT rec_id FROM events WHERE rec_id IS NOT NULL AND type IN ('click', 'add_to_cart', 'purchase') AND ${this.epochMsSql('ts')} >= ?`,
+      [since],
+    );
+    return { days, truncated, ...queryReport(searches, new Set(clicked.map((c) => c.rec_id)), options.limit ?? 20) };
   }
 
   async autocomplete(q: string, limit = 5): Promise<ReturnType<SearchEngine['autocomplete']>> {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoStore } from '../../src/ingest/demo/load-demo-store.ts';
-import { ADMIN, HAS_CHROMIUM, openPage, SCREENSHOTS, signIn, startHarness, type Harness } from './dashboard-harness.ts';
+import { ADMIN, HAS_CHROMIUM, openPage, SCREENSHOTS, signIn, startHarness, WRITE, type Harness } from './dashboard-harness.ts';
 
 const END = Date.UTC(2025, 5, 1);
 
@@ -152,6 +152,22 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser (demo store)', () =>
     expect(r.recovery).toBeUndefined();
     expect(r.total).toBeGreaterThan(0);
     expect(await h.page.textContent('main')).toContain(`gizmoqq also matches ${word.toLowerCase()} (synonym rule)`);
+  });
+
+  it('Search: the query report equals the API, and a query that found nothing starts a synonym rule', async () => {
+    // A shopper's search (recorded because it carries a userId) that matches nothing.
+    const miss = await fetch(`${h.server.url}/v1/search?q=zzqxyplonk&userId=browser-shopper`, { headers: { authorization: `Bearer ${WRITE}` } });
+    expect(miss.status, await miss.clone().text()).toBe(200);
+    await openPage(h.page, '#/overview'); // leave the search page so that it renders afresh
+    await openPage(h.page, '#/search');
+    await h.page.waitForSelector('[data-testid=query-summary]');
+    const r = await apiGet(h, '/v1/search/queries?days=30&limit=15');
+    expect(await h.page.textContent('[data-testid=query-summary]')).toContain(`${r.searches.toLocaleString('en-US')} searches`);
+    expect(await columnTexts(h.page, 'top-queries', 1)).toEqual(r.top.map((q: { query: string }) => q.query));
+    expect(await columnTexts(h.page, 'no-match-queries', 1)).toEqual(r.noMatch.map((q: { query: string }) => q.query));
+    expect(r.noMatch.map((q: { query: string }) => q.query)).toContain('zzqxyplonk');
+    await h.page.locator('[data-testid=no-match-queries] tr', { hasText: 'zzqxyplonk' }).locator('button').click();
+    expect(await h.page.inputValue('[data-testid=synonym-rules]')).toMatch(/zzqxyplonk => $/);
   });
 
   it('Models: the served model and a retrain button that starts a job', async () => {

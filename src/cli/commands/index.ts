@@ -18,6 +18,7 @@ import { registerTrainCommand } from './train-command.ts';
 import { registerRecommendCommand } from './recommend-command.ts';
 import { registerSimilarCommand } from './similar-command.ts';
 import { registerSynonymsCommand } from './synonyms-command.ts';
+import { registerSearchReportCommand } from './search-report-command.ts';
 
 /** Every CLI command, one file each. Add a command's register function here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerServeCommand, registerStatsCommand, registerConfigCommand, registerEvaluateCommand, registerDemoCommand, registerSearchCommand, registerSynonymsCommand, registerSearchEvalCommand, registerImportCommand, registerFunnelCommand, registerRetentionCommand, registerKpisCommand, registerSegmentsCommand, registerProfileCommand, registerReviewsCommand, registerPathsCommand, registerTrainCommand, registerRecommendCommand, registerSimilarCommand];
+export const commandRegistrars: ((program: Command) => void)[] = [registerServeCommand, registerStatsCommand, registerConfigCommand, registerEvaluateCommand, registerDemoCommand, registerSearchCommand, registerSynonymsCommand, registerSearchReportCommand, registerSearchEvalCommand, registerImportCommand, registerFunnelCommand, registerRetentionCommand, registerKpisCommand, registerSegmentsCommand, registerProfileCommand, registerReviewsCommand, registerPathsCommand, registerTrainCommand, registerRecommendCommand, registerSimilarCommand];

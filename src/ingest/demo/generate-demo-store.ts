@@ -274,14 +274,16 @@ export function* generateDemoStore(options: DemoStoreOptions = {}): Generator<De
   // Scratch buffer for per-shopper item weights inside a leaf.
   let scratch = new Float64Array(64);
 
-  const emit = (e: Omit<StoredEvent, 'id'>): void => {
-    if (e.ts >= endMs) return; // a very long last session: the window ends first
+  /** Adds an event and returns its id (undefined when it falls after the window). */
+  const emit = (e: Omit<StoredEvent, 'id'>): string | undefined => {
+    if (e.ts >= endMs) return undefined; // a very long last session: the window ends first
     const ev = { id: `${prefix}:e${eventCounter++}`, ...e } as StoredEvent;
     events.push(ev);
     summary.events++;
     summary.eventsByType[ev.type] = (summary.eventsByType[ev.type] ?? 0) + 1;
     if (summary.firstEventMs === null || ev.ts < summary.firstEventMs) summary.firstEventMs = ev.ts;
     if (summary.lastEventMs === null || ev.ts > summary.lastEventMs) summary.lastEventMs = ev.ts;
+    return ev.id;
   };
 
   /** Picks a leaf by the shopper's taste (department) then popularity (leaf). */
@@ -359,10 +361,11 @@ export function* generateDemoStore(options: DemoStoreOptions = {}): Generator<De
       if (nextItem < 0 && rng.next() < (device === 'desktop' ? 0.38 : 0.26)) {
         const target = pickItem(rng, s, leaf);
         const query = queryFor(rng, catalogue, target);
-        emit({ type: 'search', userId: s.id, sessionId, ts: t, query, props: { ...props, results: Math.max(1, leaves[leaf]?.items.length ?? 1) } });
+        const searchId = emit({ type: 'search', userId: s.id, sessionId, ts: t, query, props: { ...props, results: Math.max(1, leaves[leaf]?.items.length ?? 1) } });
         step();
         if (rng.next() < 0.8) {
-          emit({ type: 'click', userId: s.id, sessionId, itemId: catalogue.items[target]?.id as string, ts: t, props: { ...props, position: 1 + Math.floor(-Math.log(1 - rng.next()) * 2.5) } });
+          // The click carries the search's id as recId, as the storefront SDK sends it, so search click learning works.
+          emit({ type: 'click', userId: s.id, sessionId, itemId: catalogue.items[target]?.id as string, ts: t, ...(searchId ? { recId: searchId } : {}), props: { ...props, position: 1 + Math.floor(-Math.log(1 - rng.next()) * 2.5) } });
           step();
           nextItem = target;
         }

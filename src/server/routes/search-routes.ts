@@ -23,15 +23,25 @@ export function searchServiceOf(ctx: AppContext): SearchService {
   return s;
 }
 
+/** Items of a shopper's recommendations that the search ranking uses (the recommendation API's largest `k`). */
+export const SEARCH_RECOMMENDATION_K = 100;
+
 /**
- * The recommendation engine's view of a shopper, as 0..1 scores of their top 200 items (score / best score), for
- * the search ranking's `recommendation` term. Only personalised answers count: a cold shopper's popularity list
- * would duplicate the search's own popularity signal.
+ * The recommendation engine's view of a shopper, as 0..1 scores of their top {@link SEARCH_RECOMMENDATION_K} items
+ * (score / best score), for the search ranking's `recommendation` term. Only personalised answers count: a cold
+ * shopper's popularity list would duplicate the search's own popularity signal. A failing recommendation never
+ * fails the search: it is logged and the search goes on without the term.
  */
 async function recommendationScoresFor(ctx: AppContext, userId: string): Promise<Map<string, number> | undefined> {
   const service = ctx.recommendations;
   if (!service) return undefined;
-  const r = await service.recommend({ userId, k: 200 });
+  let r: Awaited<ReturnType<typeof service.recommend>>;
+  try {
+    r = await service.recommend({ userId, k: SEARCH_RECOMMENDATION_K });
+  } catch (err) {
+    ctx.log.warn({ err, userId }, 'recommendation scores for search failed; searching without them');
+    return undefined;
+  }
   if (r.strategy !== 'personalized' || r.items.length === 0) return undefined;
   const best = Math.max(...r.items.map((i) => i.score));
   if (!(best > 0)) return undefined;
@@ -63,6 +73,13 @@ const autocompleteQuery = z
   .object({
     q: z.string().min(1, { error: 'must not be empty' }).max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` }).describe('the prefix typed so far'),
     limit: z.coerce.number().int().min(1).max(20).default(5).describe('suggestions per kind'),
+  })
+  .strict();
+
+const queriesQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(3650).default(30).describe('look back this many days'),
+    limit: z.coerce.number().int().min(1).max(500).default(20).describe('queries per list'),
   })
   .strict();
 
@@ -131,6 +148,30 @@ export const searchRoutes = defineRoutes([
     produces: 'text/html; charset=utf-8',
     async handler() {
       return SEARCH_PLAYGROUND_HTML;
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/search/queries',
+    access: 'admin',
+    tag: 'Search',
+    summary: 'Search analytics: top queries with click-through, and queries that found nothing',
+    description:
+      'Over search events of the last `days`: the server records a search made with a `userId`; the storefront SDK records its own. A search counts as clicked when a click, add-to-cart or purchase carries its `searchId` as `recId`. It found nothing when it had no result or was answered by recovery (relaxed terms, dropped filters, trending items); fix those with synonym rules.',
+    query: queriesQuery,
+    responseExample: {
+      days: 30,
+      truncated: false,
+      searches: 1200,
+      queries: 340,
+      clickThrough: 0.41,
+      noMatchRate: 0.06,
+      top: [{ query: 'bamboo shade', searches: 42, users: 30, clicked: 21, clickThrough: 0.5, noMatch: 0 }],
+      noMatch: [{ query: 'hob', searches: 9, users: 7, clicked: 0, clickThrough: 0, noMatch: 9 }],
+    },
+    async handler(req, _reply, ctx) {
+      const q = req.query as z.infer<typeof queriesQuery>;
+      return searchServiceOf(ctx).queryReport({ days: q.days, limit: q.limit });
     },
   },
   {

@@ -1,10 +1,28 @@
 import { api } from '../api.js';
 import { card, errorBox, field, fill, fmt, h, table } from '../ui.js';
 
-/** The store's synonym rules (PUT /v1/search/synonyms), one per line, and those learned from clicks. */
-async function synonymsCard() {
+/** Search analytics (GET /v1/search/queries): top queries and those that found nothing, each fixable with a rule. */
+async function queriesCard(addRule) {
+  const r = await api.get('/v1/search/queries', { days: 30, limit: 15 });
+  const pct = (v) => fmt(v, { pct: true });
+  const columns = [
+    { key: 'query', label: 'query' },
+    { key: 'searches', label: 'searches', num: true },
+    { key: 'users', label: 'users', num: true },
+    { key: 'clickThrough', label: 'click-through', num: true, format: pct },
+    { key: 'noMatch', label: 'found nothing', num: true },
+  ];
+  const fix = { key: 'fix', label: '', render: (q) => h('button', { class: 'secondary', type: 'button', onclick: () => addRule(q.query) }, 'Add synonym…') };
+  return card('Queries, last 30 days',
+    h('p', { class: 'muted', 'data-testid': 'query-summary' }, `${fmt(r.searches)} searches · ${fmt(r.queries)} distinct queries · click-through ${pct(r.clickThrough)} · found nothing ${pct(r.noMatchRate)}`),
+    h('div', { class: 'grid', style: 'grid-template-columns: 1fr 1fr' },
+      h('div', {}, h('h3', {}, 'Top queries'), table(columns, r.top, { testid: 'top-queries', empty: 'No searches recorded yet.' })),
+      h('div', {}, h('h3', {}, 'Found nothing'), table([...columns, fix], r.noMatch, { testid: 'no-match-queries', empty: 'Every search found something.' }))));
+}
+
+/** The store's synonym rules (PUT /v1/search/synonyms), one per line in `text`, and those learned from clicks. */
+async function synonymsCard(text) {
   const current = await api.get('/v1/search/synonyms');
-  const text = h('textarea', { rows: 6, cols: 60, 'data-testid': 'synonym-rules', placeholder: 'couch, sofa\nfridge => refrigerator' });
   text.value = current.rules.join('\n');
   const status = h('span', { class: 'muted', 'data-testid': 'synonym-status', role: 'status' });
   const save = h('button', { class: 'primary', type: 'button' }, 'Save synonyms');
@@ -59,5 +77,12 @@ export async function render(main) {
         ], r.hits, { testid: 'search-hits', empty: 'No results.' }))));
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); run().catch((err) => out.replaceChildren(h('div', { class: 'error', role: 'alert' }, err.message))); });
-  main.append(h('h1', {}, 'Search playground'), h('p', { class: 'sub' }, 'The same search your storefront calls (GET /v1/search with the write key): typo tolerance, units, price constraints, facets, personalisation.'), card(null, form, suggest), out, await synonymsCard());
+  const rules = h('textarea', { rows: 6, cols: 60, 'data-testid': 'synonym-rules', placeholder: 'couch, sofa\nfridge => refrigerator' });
+  // A query that found nothing becomes the start of a one-way rule for the admin to finish.
+  const addRule = (query) => {
+    rules.value = `${rules.value.trim() ? `${rules.value.trim()}\n` : ''}${query} => `;
+    rules.focus();
+    rules.scrollIntoView({ block: 'center' });
+  };
+  main.append(h('h1', {}, 'Search playground'), h('p', { class: 'sub' }, 'The same search your storefront calls (GET /v1/search with the write key): typo tolerance, units, price constraints, facets, personalisation.'), card(null, form, suggest), out, await queriesCard(addRule), await synonymsCard(rules));
 }
