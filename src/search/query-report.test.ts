@@ -29,4 +29,15 @@ describe('queryReport', () => {
     expect(foundNothing({ results: 0 })).toBe(true);
     expect(foundNothing(null)).toBe(false);
   });
+
+  it('counts a search once when both the server and the SDK recorded it', () => {
+    const r = queryReport(
+      [
+        { id: 's_1', query: 'kettle', userId: 'u1', props: { total: 4 } },
+        { id: 'sdk-9', recId: 's_1', query: 'kettle', userId: 'u1', props: { items: 'a,b' } },
+      ],
+      new Set(['s_1']),
+    );
+    expect(r.top).toEqual([{ query: 'kettle', searches: 1, users: 1, clicked: 1, clickThrough: 1, noMatch: 0 }]);
+  });
 });

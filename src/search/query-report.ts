@@ -2,7 +2,7 @@
  * Search analytics: what shoppers searched for, how often a search led to a click, cart or purchase, and which
  * queries found nothing (the ones to fix with a synonym rule). Pure over search events and the later events that
  * carry a search's id as `recId` (the server records a search under its `searchId`; the storefront SDK sends its own
- * search event with `recId` = searchId, so both ids attribute).
+ * search event with `recId` = searchId, so both ids attribute; a search both recorded counts once).
  * A search "found nothing" when it had no result or was answered by zero-result recovery (`props.total` 0,
  * `props.results` 0, or `props.recovery` relaxed terms, dropped filters or fell back to trending items; a typo the
  * engine corrected found what the shopper meant and does not count).
@@ -53,7 +53,11 @@ export function queryReport(searches: readonly SearchEventRow[], clickedIds: Rea
   const byQuery = new Map<string, { searches: number; users: Set<string>; clicked: number; noMatch: number }>();
   let clicked = 0;
   let noMatch = 0;
+  // A storefront that calls GET /v1/search with a userId and also tracks the search with the SDK sends the same
+  // search twice: the server's event (id = searchId) and the SDK's (recId = searchId). Count it once.
+  const ids = new Set(searches.map((s) => s.id));
   for (const s of searches) {
+    if (s.recId && ids.has(s.recId)) continue;
     const key = normalizeQueryKey(s.query);
     if (key === '') continue;
     let q = byQuery.get(key);
