@@ -53,8 +53,8 @@ export interface ExpandedQuery {
   corrected?: string;
   /** Every surface word that may be highlighted in results. */
   highlightWords: Set<string>;
-  /** Synonyms that added a term, per query word and source (configured and click-learned rules, spellings, WordNet). */
-  synonymsUsed: { word: string; synonym: string; source: 'rule' | 'spelling' | 'wordnet' }[];
+  /** Synonyms that added a term, per query word and source (configured rules, learned from clicks, spellings, WordNet). */
+  synonymsUsed: { word: string; synonym: string; source: 'rule' | 'clicks' | 'spelling' | 'wordnet' }[];
 }
 
 /** Longest synonym rule accepted. */
@@ -103,23 +103,6 @@ export function parseSynonyms(rules: readonly string[]): SynonymMap {
   return map;
 }
 
-/** Merges synonym maps; later maps add alternatives, the highest weight per pair wins. */
-export function mergeSynonyms(...maps: SynonymMap[]): SynonymMap {
-  const out: SynonymMap = new Map();
-  for (const m of maps) {
-    for (const [k, list] of m) {
-      const cur = out.get(k) ?? [];
-      for (const x of list) {
-        const found = cur.find((c) => c.word === x.word);
-        if (found) found.weight = Math.max(found.weight, x.weight);
-        else cur.push({ ...x });
-      }
-      out.set(k, cur);
-    }
-  }
-  return out;
-}
-
 /** British ↔ American spelling rules: each maps a word to its other spelling (or undefined). */
 const VARIANT_RULES: ((w: string) => string | undefined)[] = [
   // colour → color, harbours → harbors (not four, pour, flour: at least two letters and a consonant before -our)
@@ -166,7 +149,10 @@ export class QueryExpander {
 
   constructor(
     private readonly index: SearchIndex,
+    /** Configured synonym rules (code, CLI, the store's rules). */
     public synonyms: SynonymMap = new Map(),
+    /** Synonyms learned from clicks (`click-synonyms.ts`); weighted like rules, reported apart. */
+    public learnedSynonyms: SynonymMap = new Map(),
   ) {}
 
   private learned: SynonymMap | undefined;
@@ -279,10 +265,12 @@ export class QueryExpander {
       if (joinNext) put(joinNext, 1);
       if (joinPrev) put(joinPrev, 1);
       if (options.synonyms !== false) {
-        for (const s of this.synonyms.get(w) ?? []) {
-          const parts = words(s.word, analyzerOptions);
-          if (parts.some((part) => !alts.has(this.term(part)))) synonymsUsed.push({ word: w, synonym: s.word, source: 'rule' });
-          for (const part of parts) put(part, synonymWeight * s.weight);
+        for (const [map, source] of [[this.synonyms, 'rule'], [this.learnedSynonyms, 'clicks']] as const) {
+          for (const s of map.get(w) ?? []) {
+            const parts = words(s.word, analyzerOptions);
+            if (parts.some((part) => !alts.has(this.term(part)))) synonymsUsed.push({ word: w, synonym: s.word, source });
+            for (const part of parts) put(part, synonymWeight * s.weight);
+          }
         }
         for (const s of this.catalogueSynonyms().get(w) ?? []) {
           if (!alts.has(this.term(s.word))) synonymsUsed.push({ word: w, synonym: s.word, source: 'spelling' });

@@ -62,7 +62,7 @@ export interface SearchRequest {
   highlight?: boolean;
 }
 
-const SYNONYM_SOURCE = { rule: 'synonym rule', spelling: 'spelling variant', wordnet: 'WordNet synonym' } as const;
+const SYNONYM_SOURCE = { rule: 'synonym rule', clicks: 'learned from clicks', spelling: 'spelling variant', wordnet: 'WordNet synonym' } as const;
 
 /** `stove also matches range, oven (WordNet synonym)`: one line per query word and source, at most 5 lines. */
 function describeSynonyms(used: ExpandedQuery['synonymsUsed']): string[] {
@@ -78,7 +78,8 @@ function describeSynonyms(used: ExpandedQuery['synonymsUsed']): string[] {
   }
   return [...lines].slice(0, 5).map(([key, list]) => {
     const [word, source] = key.split('\u0000') as [string, keyof typeof SYNONYM_SOURCE];
-    return `${word} also matches ${list.join(', ')} (${SYNONYM_SOURCE[source]}${list.length > 1 ? 's' : ''})`;
+    const plural = list.length > 1 && source !== 'clicks' ? 's' : '';
+    return `${word} also matches ${list.join(', ')} (${SYNONYM_SOURCE[source]}${plural})`;
   });
 }
 

@@ -13,7 +13,7 @@ import type { TextEncodingName } from './csv.ts';
 import { SearchEngine } from './search-engine.ts';
 import { DEFAULT_BM25F, SearchIndex, type Bm25fParams } from './search-index.ts';
 import type { AnalyzerOptions } from './tokenizer.ts';
-import { mergeSynonyms, parseSynonyms, type ExpansionOptions, type SynonymMap } from './query-expansion.ts';
+import { parseSynonyms, type ExpansionOptions, type SynonymMap } from './query-expansion.ts';
 import { learnClickSynonyms, type QueryClicks } from './click-synonyms.ts';
 import { normalizeQueryKey } from './ranking.ts';
 import type { Judgment } from './evaluation.ts';
@@ -127,21 +127,21 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
   const configured = options.synonyms && !off.has('synonyms') ? parseSynonyms(options.synonyms) : new Map() as SynonymMap;
   engine.expander.synonyms = configured;
   let clickReport: ClickLearningReport | undefined;
-  // Synonyms per query: configured ones plus, with click learning, those learned from the history it may see.
-  let synonymsFor: ((q: string) => SynonymMap) | undefined;
+  // With cross-fitting, each query's click-learned synonyms come from the other half of the queries.
+  let learnedFor: ((q: string) => SynonymMap) | undefined;
   if (mode === 'full' && options.clicksPath !== undefined) {
     const judged = new Set(judgments.map((j) => normalizeQueryKey(j.query)));
     const history = loadJudgments(options.clicksPath, options.encoding);
     const excluded = new Set(history.map((j) => normalizeQueryKey(j.query)).filter((q) => judged.has(q)));
     const log = judgmentsAsClicks(history, judged);
-    const learned = mergeSynonyms(configured, learnClickSynonyms(index, log));
-    engine.expander.synonyms = learned;
-    clickReport = { source: 'file', queries: log.length, clicks: log.reduce((n, c) => n + c.clicked.length, 0), words: learned.size - configured.size, excluded_queries: excluded.size };
+    const learned = learnClickSynonyms(index, log);
+    engine.expander.learnedSynonyms = learned;
+    clickReport = { source: 'file', queries: log.length, clicks: log.reduce((n, c) => n + c.clicked.length, 0), words: learned.size, excluded_queries: excluded.size };
   } else if (mode === 'full' && options.clicksCrossFit === true) {
     const halves = [0, 1].map((h) => judgmentsAsClicks(judgments.filter((j) => crossFitHalf(j.query) === h)));
-    const learned = halves.map((log) => mergeSynonyms(configured, learnClickSynonyms(index, log)));
-    synonymsFor = (q) => learned[1 - crossFitHalf(q)] as SynonymMap;
-    clickReport = { source: 'cross-fit', queries: halves[0]!.length + halves[1]!.length, clicks: halves.reduce((n, log) => n + log.reduce((m, c) => m + c.clicked.length, 0), 0), words: Math.round(((learned[0]!.size + learned[1]!.size) / 2 - configured.size) * 10) / 10 };
+    const learned = halves.map((log) => learnClickSynonyms(index, log));
+    learnedFor = (q) => learned[1 - crossFitHalf(q)] as SynonymMap;
+    clickReport = { source: 'cross-fit', queries: halves[0]!.length + halves[1]!.length, clicks: halves.reduce((n, log) => n + log.reduce((m, c) => m + c.clicked.length, 0), 0), words: Math.round(((learned[0]!.size + learned[1]!.size) / 2) * 10) / 10 };
   }
   const run = options.runPath ? createWriteStream(options.runPath, { encoding: 'utf8' }) : undefined;
   run?.write(RUN_FILE_HEADER);
@@ -157,7 +157,7 @@ export async function runSearchEval(options: SearchEvalOptions): Promise<SearchE
           };
         })()
       : (q: string) => {
-          if (synonymsFor) engine.expander.synonyms = synonymsFor(q);
+          if (learnedFor) engine.expander.learnedSynonyms = learnedFor(q);
           return engine.textScores(q).scored.scores;
         };
   const metrics = evaluateRanking({

@@ -167,7 +167,26 @@ describe('SearchService', () => {
     await s.refreshSignals();
     const r = await s.search({ q: 'hob' });
     expect(r.recovery).toBeUndefined(); // matched through the learned synonym, not a zero-result fallback
+    expect(r.understood).toContain('hob also matches cooktop (learned from clicks)');
     expect(r.hits.map((h) => h.id).sort()).toEqual(['r1', 'r2']);
+  });
+
+  it('reuses a shopper\'s personal context across searches for personalTtlMs', async () => {
+    let calls = 0;
+    const recommendationScores = async () => {
+      calls++;
+      return new Map([['b', 1]]);
+    };
+    const cached = new SearchService(store, { syncIntervalMs: -1, recordSearches: false, recommendationScores });
+    await cached.search({ q: 'drill', userId: 'u1' });
+    await cached.search({ q: 'drill kit', userId: 'u1' });
+    expect(calls).toBe(1);
+    await cached.search({ q: 'drill', userId: 'u2' });
+    expect(calls).toBe(2);
+    const fresh = new SearchService(store, { syncIntervalMs: -1, recordSearches: false, recommendationScores, personalTtlMs: 0 });
+    await fresh.search({ q: 'drill', userId: 'u1' });
+    await fresh.search({ q: 'drill', userId: 'u1' });
+    expect(calls).toBe(4);
   });
 
   it('records searches with a userId as search events carrying the shown items', async () => {

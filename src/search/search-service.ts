@@ -19,7 +19,7 @@ import { categoryLevels } from '../core/schemas/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../store/store.ts';
 import { HashingEmbedder, VectorIndex, type Embedder } from './embedder.ts';
-import { mergeSynonyms, parseSynonyms, synonymRuleProblem, type SynonymMap } from './query-expansion.ts';
+import { parseSynonyms, synonymRuleProblem, type SynonymMap } from './query-expansion.ts';
 import { CartwiseError } from '../core/errors.ts';
 import { learnClickSynonyms } from './click-synonyms.ts';
 import { queryReport, type QueryReport } from './query-report.ts';
@@ -64,6 +64,8 @@ export interface SearchServiceOptions {
    * search (default 1000 ms; 0 = every search; negative = never).
    */
   syncIntervalMs?: number;
+  /** How long a shopper's affinities and recommendation scores are reused across their searches (default 30 s; 0 = never). */
+  personalTtlMs?: number;
 }
 
 /** Artifact holding the synonym rules a store manages through the API. */
@@ -394,7 +396,8 @@ export class SearchService {
   }
 
   private applySynonyms(engine: SearchEngine): void {
-    engine.expander.synonyms = mergeSynonyms(parseSynonyms([...(this.options.synonyms ?? []), ...this.storedRules]), this.clickSynonyms);
+    engine.expander.synonyms = parseSynonyms([...(this.options.synonyms ?? []), ...this.storedRules]);
+    engine.expander.learnedSynonyms = this.clickSynonyms;
   }
 
   /**
@@ -470,6 +473,29 @@ export class SearchService {
     return out;
   }
 
+  private readonly personal = new Map<string, { at: number; value: Promise<{ user?: UserAffinity; rec?: Map<string, number> }> }>();
+
+  /**
+   * A shopper's affinities and recommendation scores, looked up together and kept for `personalTtlMs` (default 30 s;
+   * at most 10,000 shoppers, oldest dropped first): search-as-you-type sends a query per keystroke, and each would
+   * otherwise read the shopper's events and ask the recommendation engine again.
+   */
+  private personalContext(userId: string): Promise<{ user?: UserAffinity; rec?: Map<string, number> }> {
+    const now = Date.now();
+    const hit = this.personal.get(userId);
+    if (hit && now - hit.at < (this.options.personalTtlMs ?? 30_000)) return hit.value;
+    const value = Promise.all([this.userAffinity(userId), this.options.recommendationScores?.(userId)]).then(([user, rec]) => ({
+      ...(user ? { user } : {}),
+      ...(rec ? { rec } : {}),
+    }));
+    // A failed lookup is not kept: the next search tries again.
+    value.catch(() => this.personal.delete(userId));
+    this.personal.delete(userId);
+    this.personal.set(userId, { at: now, value });
+    if (this.personal.size > 10_000) this.personal.delete(this.personal.keys().next().value as string);
+    return value;
+  }
+
   /** Runs a search with signals, personalisation and (when configured) hybrid retrieval; records it for click learning. */
   async search(request: SearchRequest): Promise<SearchResponse> {
     const engine = await this.ready();
@@ -477,10 +503,9 @@ export class SearchService {
     await this.maybeRefreshSignals();
     const context: Parameters<SearchEngine['search']>[1] = {};
     if (request.userId) {
-      const user = await this.userAffinity(request.userId);
-      if (user) context.user = user;
-      const rec = await this.options.recommendationScores?.(request.userId);
-      if (rec) context.recommendationScores = rec;
+      const personal = await this.personalContext(request.userId);
+      if (personal.user) context.user = personal.user;
+      if (personal.rec) context.recommendationScores = personal.rec;
     }
     if (this.embedder && this.vectors && request.q.trim() !== '') {
       const [qv] = await this.embedder.embed([request.q]);
