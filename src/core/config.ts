@@ -37,6 +37,16 @@ export const configSchema = z
       .describe(
         'Search ranking weights that replace the defaults, e.g. `margin=0.1,clicks=0.5`. Names: coordPower, proximity, categoryIntent, popularity, conversion, inStock, margin, clicks, personal, recommendation (formula and defaults in docs/guide/search.md).',
       ),
+    searchEmbedder: z
+      .enum(['off', 'hashing', 'local', 'openai'])
+      .default('off')
+      .describe(
+        'Semantic matching fused with the lexical search (reciprocal rank fusion): `off`; `hashing` (built in, character n-grams, no download); `local` (a static sentence-embedding model directory you supply, `searchEmbedderModel`); `openai` (an OpenAI-compatible `/v1/embeddings` endpoint: `searchEmbedderUrl`, `searchEmbedderModel`, `searchEmbedderDimensions`). The catalogue is embedded when the search index loads.',
+      ),
+    searchEmbedderModel: z.string().min(1).optional().describe('For `searchEmbedder` local: the model directory; for openai: the model name.'),
+    searchEmbedderUrl: z.string().regex(/^https?:\/\//, { error: 'must start with http:// or https://' }).optional().describe('For `searchEmbedder` openai: the endpoint base URL (`/v1/embeddings` is appended).'),
+    searchEmbedderDimensions: z.coerce.number().int().min(1).max(8192).optional().describe('For `searchEmbedder` openai: the vector size the model returns (checked on every answer).'),
+    searchEmbedderApiKey: z.string().min(1).optional().describe('For `searchEmbedder` openai: sent as `Authorization: Bearer`; masked by `cartwise config`.'),
   })
   .strict();
 

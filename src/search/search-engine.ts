@@ -617,6 +617,19 @@ export class SearchEngine {
       if (total > 0) for (const [k, v] of intent) intent.set(k, v / total);
     }
 
+    // No word matched, but the query's meaning did (hybrid retrieval): the nearest items that pass the filters are
+    // the answer, fused below, before any fallback to trending items.
+    if (cand.slots.length === 0 && context.vectorRanking && context.vectorRanking.length > 0) {
+      const nearest: number[] = [];
+      for (const id of context.vectorRanking) {
+        const slot = this.index.slotOfId(id);
+        const doc = slot === undefined ? undefined : this.index.docAt(slot);
+        if (doc && filters.every((f) => this.passes(doc, f))) nearest.push(slot as number);
+      }
+      cand = { slots: Int32Array.from(nearest), text: new Float64Array(nearest.length) };
+      if (nearest.length > 0) recovery = undefined;
+    }
+
     let recoveredTrending = false;
     if (cand.slots.length === 0) {
       // Last resort: trending items (by popularity) that pass the request's own filters.
@@ -685,7 +698,8 @@ export class SearchEngine {
     if (context.vectorRanking && context.vectorRanking.length > 0 && !recoveredTrending) {
       // Reciprocal rank fusion (Cormack et al., SIGIR 2009), k = 60, over the lexical order and the vector order.
       const f0 = final;
-      const lexical = topK(n, Math.min(n, 1000), (a, b) => (f0[a] as number) > (f0[b] as number) || ((f0[a] as number) === (f0[b] as number) && (slots[a] as number) < (slots[b] as number)));
+      // Without a text match the candidates are the vector hits themselves: only their order counts.
+      const lexical = maxText > 0 ? topK(n, Math.min(n, 1000), (a, b) => (f0[a] as number) > (f0[b] as number) || ((f0[a] as number) === (f0[b] as number) && (slots[a] as number) < (slots[b] as number))) : [];
       const fused = new Map<number, number>();
       lexical.forEach((c, i) => fused.set(slots[c] as number, 1 / (60 + i + 1)));
       context.vectorRanking.forEach((id, i) => {

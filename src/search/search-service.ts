@@ -93,6 +93,7 @@ export class SearchService {
   private loaded: SearchIndexLoad | undefined;
   private rebuildRequested = false;
   private storedRules: string[] = [];
+  private embedWarnedAt = 0;
   private clickSynonyms: SynonymMap = new Map();
 
   constructor(
@@ -166,6 +167,7 @@ export class SearchService {
       for (let i = 0; i < rows.length; i += 1000) {
         const items = await this.store.getItems(rows.slice(i, i + 1000).map((r) => r.id));
         engine.index.upsert(items);
+        await this.embedItems(engine.index, items.map((it) => it.id));
         upserted += items.length;
       }
     }
@@ -242,18 +244,28 @@ export class SearchService {
     const engine = new SearchEngine(index, this.options.engine);
     await this.loadSynonymRules();
     this.applySynonyms(engine);
-    if (this.embedder) await this.embedAll(index);
+    if (this.embedder) {
+      this.vectors = new VectorIndex(this.embedder.dimensions);
+      await this.embedItems(index, [...index.liveSlots()].map((s) => index.idAt(s)));
+    }
     return engine;
   }
 
-  private async embedAll(index: SearchIndex): Promise<void> {
-    if (!this.embedder) return;
-    this.vectors = new VectorIndex(this.embedder.dimensions);
-    const slots = [...index.liveSlots()];
-    for (let i = 0; i < slots.length; i += 256) {
-      const part = slots.slice(i, i + 256);
-      const vs = await this.embedder.embed(part.map((s) => this.embedText(index, s)));
-      part.forEach((s, j) => this.vectors?.set(index.idAt(s), vs[j] as Float32Array));
+  /**
+   * Embeds items of the index (by id) into the vector index, 256 per call. An embedder that fails (an endpoint down)
+   * never fails the search: the failure is logged and searches stay lexical until the next load.
+   */
+  private async embedItems(index: SearchIndex, ids: readonly string[]): Promise<void> {
+    if (!this.embedder || !this.vectors) return;
+    try {
+      for (let i = 0; i < ids.length; i += 256) {
+        const part = ids.slice(i, i + 256).filter((id) => index.slotOfId(id) !== undefined);
+        const vs = await this.embedder.embed(part.map((id) => this.embedText(index, index.slotOfId(id) as number)));
+        part.forEach((id, j) => this.vectors?.set(id, vs[j] as Float32Array));
+      }
+    } catch (err) {
+      this.vectors = undefined;
+      this.options.log?.warn({ err, embedder: this.embedder.name }, 'embedding the catalogue failed; search is lexical only until the index reloads');
     }
   }
 
@@ -284,10 +296,7 @@ export class SearchService {
   async onItemsUpserted(items: readonly Item[]): Promise<void> {
     if (!this.engine) return; // not loaded yet: the next load sees the store
     this.engine.index.upsert(items);
-    if (this.embedder && this.vectors) {
-      const vs = await this.embedder.embed(items.map((i) => [i.title, i.category ?? ''].join(' ')));
-      items.forEach((it, j) => this.vectors?.set(it.id, vs[j] as Float32Array));
-    }
+    await this.embedItems(this.engine.index, items.map((i) => i.id));
     this.scheduleSave();
   }
 
@@ -508,8 +517,16 @@ export class SearchService {
       if (personal.rec) context.recommendationScores = personal.rec;
     }
     if (this.embedder && this.vectors && request.q.trim() !== '') {
-      const [qv] = await this.embedder.embed([request.q]);
-      if (qv) context.vectorRanking = this.vectors.nearest(qv, 50).map((x) => x.id);
+      try {
+        const [qv] = await this.embedder.embed([request.q]);
+        if (qv) context.vectorRanking = this.vectors.nearest(qv, 50).filter((x) => x.score > 0).map((x) => x.id);
+      } catch (err) {
+        // The query is answered lexically; warn at most once a minute, not once per keystroke.
+        if (Date.now() - this.embedWarnedAt > 60_000) {
+          this.embedWarnedAt = Date.now();
+          this.options.log?.warn({ err, embedder: this.embedder.name }, 'embedding a query failed; answering it lexically');
+        }
+      }
     }
     const response = engine.search(request, context);
     if (request.userId && this.options.recordSearches !== false && request.q.trim() !== '') {

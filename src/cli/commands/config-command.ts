@@ -12,7 +12,7 @@ export function registerConfigCommand(program: Command): void {
       const merged = { ...program.opts(), ...flags } as GlobalFlags;
       const config = configFromFlags(merged);
       const mask = (k: string) => k.slice(0, 12) + '…';
-      const effective = { ...config, adminKey: mask(config.adminKey), writeKey: mask(config.writeKey) };
+      const effective = { ...config, adminKey: mask(config.adminKey), writeKey: mask(config.writeKey), ...(config.searchEmbedderApiKey ? { searchEmbedderApiKey: mask(config.searchEmbedderApiKey) } : {}) };
       output({ json: merged.json ?? false }, { effective, reference: describeConfig() }, () =>
         table(
           ['key', 'env', 'value', 'description'],

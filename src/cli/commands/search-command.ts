@@ -4,6 +4,7 @@ import { parseFilterString, SEARCH_SORTS, type SearchSort } from '../../search/s
 import { LocalModelEmbedder } from '../../search/local-model-embedder.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { parseRankingWeights } from '../../search/ranking.ts';
+import { embedderFromConfig } from '../../search/embedder-config.ts';
 import { output, withContext, type GlobalFlags } from '../context.ts';
 import { table } from '../format.ts';
 
@@ -39,7 +40,8 @@ export function registerSearchCommand(program: Command): void {
     .action(async (query: string, flags: SearchFlags) =>
       withContext({ ...program.opts(), ...flags }, async (ctx) => {
         if (!(SEARCH_SORTS as readonly string[]).includes(flags.sort)) throw new CartwiseError('INVALID_PARAM', { name: '--sort', reason: `must be one of ${SEARCH_SORTS.join(', ')}` });
-        const embedder = flags.modelDir ? new LocalModelEmbedder(flags.modelDir) : flags.hybrid ? ('hashing' as const) : undefined;
+        // Flags win over the configured embedder (`searchEmbedder`).
+        const embedder = flags.modelDir ? new LocalModelEmbedder(flags.modelDir) : flags.hybrid ? ('hashing' as const) : embedderFromConfig(ctx.config);
         const service = new SearchService(ctx.store, { log: ctx.log, recordSearches: false, engine: { weights: parseRankingWeights(ctx.config.searchWeights) }, ...(flags.synonym ? { synonyms: flags.synonym } : {}), ...(embedder ? { embedder } : {}) });
         if (flags.rebuild) await service.rebuild();
         if (flags.autocomplete) {

@@ -3,6 +3,7 @@ import { CartwiseError } from '../../core/errors.ts';
 import { parseFilterString, SEARCH_SORTS, MAX_QUERY_CHARS } from '../../search/search-engine.ts';
 import { MAX_SYNONYM_RULES, SearchService } from '../../search/search-service.ts';
 import { parseRankingWeights } from '../../search/ranking.ts';
+import { embedderFromConfig } from '../../search/embedder-config.ts';
 import type { Store } from '../../store/store.ts';
 import { defineRoutes, type AppContext } from '../route.ts';
 import { SEARCH_PLAYGROUND_HTML } from './search-playground.ts';
@@ -17,7 +18,13 @@ const services = new WeakMap<Store, SearchService>();
 export function searchServiceOf(ctx: AppContext): SearchService {
   let s = services.get(ctx.store);
   if (!s) {
-    s = new SearchService(ctx.store, { log: ctx.log, engine: { weights: parseRankingWeights(ctx.config.searchWeights) }, recommendationScores: (userId) => recommendationScoresFor(ctx, userId) });
+    const embedder = embedderFromConfig(ctx.config);
+    s = new SearchService(ctx.store, {
+      log: ctx.log,
+      engine: { weights: parseRankingWeights(ctx.config.searchWeights) },
+      recommendationScores: (userId) => recommendationScoresFor(ctx, userId),
+      ...(embedder ? { embedder } : {}),
+    });
     services.set(ctx.store, s);
   }
   return s;
