@@ -47,6 +47,8 @@ describe('the server with an OpenAI-compatible embedder', () => {
         { id: 'k1', title: 'Enamel Kettle', price: 30 },
         { id: 'b1', title: 'Boom Box Speaker', price: 80 },
       ]);
+      const { searchServiceOf } = await import('../server/routes/search-routes.ts');
+      await searchServiceOf(t.ctx).whenEmbedded(); // the catalogue is embedded in the background after the index loads
       const search = async (q: string) => (await t.app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(q)}`, headers: writer })).json();
       const r = await search('zorblat');
       expect(r.hits[0].id, JSON.stringify(r)).toBe('w1'); // no word in common: found through the vectors

@@ -198,8 +198,34 @@ describe('SearchService', () => {
     expect(String(e?.props?.['items']).split(',')).toEqual(r.hits.map((h) => h.id));
   });
 
+  it('answers lexically while the catalogue is still being embedded, then fuses the vectors', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const calls: string[][] = [];
+    // Vectors by meaning: "spade" and the garden hose share one; everything else another.
+    const embedder = {
+      name: 'slow',
+      dimensions: 2,
+      async embed(texts: readonly string[]) {
+        calls.push([...texts]);
+        if (calls.length === 1) await gate; // the catalogue's embedding waits; queries do not
+        return texts.map((t) => Float32Array.from(/spade|hose/i.test(t) ? [1, 0] : [0, 1]));
+      },
+    };
+    const s = new SearchService(store, { syncIntervalMs: -1, embedder });
+    const before = await s.search({ q: 'spade' });
+    expect(before.recovery).toBe('trending'); // no word matches and no vectors yet
+    expect(calls).toHaveLength(1); // the query was not embedded: the vectors are not ready
+    release();
+    await s.whenEmbedded();
+    const after = await s.search({ q: 'spade' });
+    expect(after.recovery).toBeUndefined();
+    expect(after.hits[0]?.id).toBe('c');
+  });
+
   it('fuses the built-in embedder when asked (hybrid)', async () => {
     const s = new SearchService(store, { syncIntervalMs: -1, embedder: 'hashing' });
+    await s.whenEmbedded();
     const r = await s.search({ q: 'gardn hos' });
     expect(r.hits[0]?.id).toBe('c');
   });

@@ -94,6 +94,8 @@ export class SearchService {
   private rebuildRequested = false;
   private storedRules: string[] = [];
   private embedWarnedAt = 0;
+  private vectorsReady = false;
+  private embedding: Promise<void> | undefined;
   private clickSynonyms: SynonymMap = new Map();
 
   constructor(
@@ -245,10 +247,24 @@ export class SearchService {
     await this.loadSynonymRules();
     this.applySynonyms(engine);
     if (this.embedder) {
-      this.vectors = new VectorIndex(this.embedder.dimensions);
-      await this.embedItems(index, [...index.liveSlots()].map((s) => index.idAt(s)));
+      // Embedding a large catalogue through a remote endpoint takes minutes: searches are lexical until it is done.
+      const vectors = new VectorIndex(this.embedder.dimensions);
+      this.vectors = vectors;
+      this.vectorsReady = false;
+      const started = Date.now();
+      this.embedding = this.embedItems(index, [...index.liveSlots()].map((s) => index.idAt(s))).then(() => {
+        if (this.vectors !== vectors) return; // a later load took over
+        this.vectorsReady = true;
+        this.options.log?.info({ items: index.size, ms: Date.now() - started, embedder: this.embedder?.name }, 'catalogue embedded; search is hybrid');
+      });
     }
     return engine;
+  }
+
+  /** Resolves when the catalogue's first embedding (started by the index load) is done; at once without an embedder. */
+  async whenEmbedded(): Promise<void> {
+    await this.ready();
+    await this.embedding;
   }
 
   /**
@@ -256,15 +272,16 @@ export class SearchService {
    * never fails the search: the failure is logged and searches stay lexical until the next load.
    */
   private async embedItems(index: SearchIndex, ids: readonly string[]): Promise<void> {
-    if (!this.embedder || !this.vectors) return;
+    const vectors = this.vectors; // a reload replaces it: this run then fills the old one, never the new
+    if (!this.embedder || !vectors) return;
     try {
       for (let i = 0; i < ids.length; i += 256) {
         const part = ids.slice(i, i + 256).filter((id) => index.slotOfId(id) !== undefined);
         const vs = await this.embedder.embed(part.map((id) => this.embedText(index, index.slotOfId(id) as number)));
-        part.forEach((id, j) => this.vectors?.set(id, vs[j] as Float32Array));
+        part.forEach((id, j) => vectors.set(id, vs[j] as Float32Array));
       }
     } catch (err) {
-      this.vectors = undefined;
+      if (this.vectors === vectors) this.vectors = undefined;
       this.options.log?.warn({ err, embedder: this.embedder.name }, 'embedding the catalogue failed; search is lexical only until the index reloads');
     }
   }
@@ -516,7 +533,7 @@ export class SearchService {
       if (personal.user) context.user = personal.user;
       if (personal.rec) context.recommendationScores = personal.rec;
     }
-    if (this.embedder && this.vectors && request.q.trim() !== '') {
+    if (this.embedder && this.vectors && this.vectorsReady && request.q.trim() !== '') {
       try {
         const [qv] = await this.embedder.embed([request.q]);
         if (qv) context.vectorRanking = this.vectors.nearest(qv, 50).filter((x) => x.score > 0).map((x) => x.id);

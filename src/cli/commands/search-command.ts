@@ -43,6 +43,7 @@ export function registerSearchCommand(program: Command): void {
         // Flags win over the configured embedder (`searchEmbedder`).
         const embedder = flags.modelDir ? new LocalModelEmbedder(flags.modelDir) : flags.hybrid ? ('hashing' as const) : embedderFromConfig(ctx.config);
         const service = new SearchService(ctx.store, { log: ctx.log, recordSearches: false, engine: { weights: parseRankingWeights(ctx.config.searchWeights) }, ...(flags.synonym ? { synonyms: flags.synonym } : {}), ...(embedder ? { embedder } : {}) });
+        await service.whenEmbedded(); // one search: wait for the catalogue's vectors rather than answer lexically
         if (flags.rebuild) await service.rebuild();
         if (flags.autocomplete) {
           const s = await service.autocomplete(query, 8);
