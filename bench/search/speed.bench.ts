@@ -1,10 +1,12 @@
 /**
  * Search speed on a synthetic 100,000-item catalogue:
- *   npx tsx bench/search/speed.bench.ts [--items 100000] [--qps 200] [--seconds 10]
+ *   npx tsx bench/search/speed.bench.ts [--items 100000] [--qps 200] [--seconds 10] [--vectors 1]
  * 1. indexing time (in-memory BM25F index over title, brand, category, attrs, description);
  * 2. artifact save → load round trip through DuckDB;
  * 3. in-process query latency (engine only) over the query mix, search-as-you-type included;
- * 4. HTTP latency on loopback: GET /v1/search at a fixed arrival rate (open loop), p50/p95/p99/max.
+ * 4. HTTP latency on loopback: GET /v1/search at a fixed arrival rate (open loop), p50/p95/p99/max;
+ * 5. with `--vectors 1`, what hybrid search adds (`searchEmbedder` hashing): embedding the catalogue, and per query
+ *    embedding it plus the exact 50 nearest items.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
+import { HashingEmbedder, VectorIndex } from '../../src/search/embedder.ts';
 import { SearchIndex } from '../../src/search/search-index.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -76,6 +79,23 @@ for (const [label, expansion] of [['recall stage on', {}], ['recall stage off', 
   }
   const c = process.cpuUsage(c0);
   console.log(`in-process search (2,000 queries, prefix off, ${label}): ${fmt(lat)}; CPU ${((c.user + c.system) / 1000 / 2000).toFixed(2)} ms/query`);
+}
+
+if (arg('vectors', 0) > 0) {
+  const embedder = new HashingEmbedder({ dimensions: 128 }); // what SearchService uses for `hashing`
+  const vectors = new VectorIndex(embedder.dimensions);
+  const e0 = performance.now();
+  const vs = await embedder.embed(items.map((it) => [it.title, it.brand ?? '', it.category ?? ''].join(' ')));
+  items.forEach((it, i) => vectors.set(it.id, vs[i] as Float32Array));
+  console.log(`embed ${nItems.toLocaleString('en-US')} items (hashing, 128 dims): ${((performance.now() - e0) / 1000).toFixed(2)} s`);
+  const lat: number[] = [];
+  for (const q of queries.slice(2200, 4200)) {
+    const s0 = performance.now();
+    const [qv] = await embedder.embed([q]);
+    vectors.nearest(qv as Float32Array, 50);
+    lat.push(performance.now() - s0);
+  }
+  console.log(`per query, embed + exact 50 nearest of ${nItems.toLocaleString('en-US')}: ${fmt(lat)} (added to the lexical search)`);
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-search-bench-'));
