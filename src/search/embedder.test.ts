@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blendBehaviour, HashingEmbedder, OpenAiEmbedder, VectorIndex } from './embedder.ts';
+import { APPROXIMATE_FROM, blendBehaviour, HashingEmbedder, OpenAiEmbedder, VectorIndex } from './embedder.ts';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
 
@@ -82,5 +82,45 @@ describe('OpenAiEmbedder against a local OpenAI-compatible server', () => {
     await expect(new OpenAiEmbedder({ baseUrl: url, model: 'broken', dimensions: 3 }).embed(['x'])).rejects.toThrow(/answered 500: model exploded/);
     await expect(new OpenAiEmbedder({ baseUrl: url, model: 'tiny', dimensions: 8 }).embed(['x'])).rejects.toThrow(/dimension 3; expected 8/);
     await expect(new OpenAiEmbedder({ baseUrl: 'http://127.0.0.1:9', model: 'tiny', dimensions: 3, timeoutMs: 2000 }).embed(['x'])).rejects.toThrow(/unreachable/);
+  });
+});
+
+describe('VectorIndex above APPROXIMATE_FROM (code pre-selection)', () => {
+  // Clustered unit vectors: 30 topics, each vector its topic's centre plus noise.
+  const d = 32;
+  let seed = 7;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296) * 2 - 1;
+  const unit = (v: Float32Array) => {
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const centres = Array.from({ length: 30 }, () => unit(Float32Array.from({ length: d }, rand)));
+  const idx = new VectorIndex(d);
+  const n = APPROXIMATE_FROM + 5000;
+  for (let i = 0; i < n; i++) idx.set(`v${i}`, unit(Float32Array.from(centres[i % 30]!, (c) => c + 0.35 * rand())));
+
+  it('finds most of the exact nearest neighbours while scoring 2% of the rows', () => {
+    let overlap = 0;
+    for (let t = 0; t < 20; t++) {
+      const q = unit(Float32Array.from(centres[t]!, (c) => c + 0.35 * rand()));
+      const exact = new Set(idx.nearest(q, 20, { exact: true }).map((x) => x.id));
+      overlap += idx.nearest(q, 20).filter((x) => exact.has(x.id)).length / 20;
+    }
+    expect(overlap / 20).toBeGreaterThan(0.8);
+    // With every row a candidate, the pre-selection changes nothing.
+    const q = centres[3]!;
+    expect(idx.nearest(q, 10, { candidates: n })).toEqual(idx.nearest(q, 10, { exact: true }));
+  });
+
+  it('keeps codes in step with rows on delete (the last row moves into the gap)', () => {
+    const q = centres[5]!;
+    const best = idx.nearest(q, 1, { candidates: n })[0]!.id;
+    expect(idx.delete(best)).toBe(true);
+    expect(idx.size).toBe(n - 1);
+    const next = idx.nearest(q, 5, { candidates: n - 1 });
+    expect(next.map((x) => x.id)).not.toContain(best);
+    expect(next).toEqual(idx.nearest(q, 5, { exact: true }));
+    idx.set(best, q);
+    expect(idx.nearest(q, 1)[0]).toEqual({ id: best, score: expect.closeTo(1, 5) });
   });
 });
