@@ -69,7 +69,7 @@ function describeSynonyms(used: ExpandedQuery['synonymsUsed']): string[] {
   const lines = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const u of used) {
-    if (seen.has(`${u.word}\u0000${u.synonym}`)) continue; // first source wins (rules, then spellings, then WordNet)
+    if (seen.has(`${u.word}\u0000${u.synonym}`)) continue; // first source wins (rules, clicks, spellings, WordNet)
     seen.add(`${u.word}\u0000${u.synonym}`);
     const key = `${u.word}\u0000${u.source}`;
     const list = lines.get(key) ?? [];
