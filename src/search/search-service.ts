@@ -112,6 +112,7 @@ export class SearchService {
   static withIndex(store: Store, index: SearchIndex, options: SearchServiceOptions = {}): SearchService {
     const s = new SearchService(store, { syncIntervalMs: -1, ...options });
     s.engine = new SearchEngine(index, { ...options.engine, synonyms: parseSynonyms(options.synonyms ?? []) });
+    s.startEmbedding(index);
     return s;
   }
 
@@ -246,19 +247,23 @@ export class SearchService {
     const engine = new SearchEngine(index, this.options.engine);
     await this.loadSynonymRules();
     this.applySynonyms(engine);
-    if (this.embedder) {
-      // Embedding a large catalogue through a remote endpoint takes minutes: searches are lexical until it is done.
-      const vectors = new VectorIndex(this.embedder.dimensions);
-      this.vectors = vectors;
-      this.vectorsReady = false;
-      const started = Date.now();
-      this.embedding = this.embedItems(index, [...index.liveSlots()].map((s) => index.idAt(s))).then(() => {
-        if (this.vectors !== vectors) return; // a later load took over
-        this.vectorsReady = true;
-        this.options.log?.info({ items: index.size, ms: Date.now() - started, embedder: this.embedder?.name }, 'catalogue embedded; search is hybrid');
-      });
-    }
+    this.startEmbedding(index);
     return engine;
+  }
+
+  /** With an embedder, embeds the whole catalogue in the background (see {@link SearchService.whenEmbedded}). */
+  private startEmbedding(index: SearchIndex): void {
+    if (!this.embedder) return;
+    // Embedding a large catalogue through a remote endpoint takes minutes: searches are lexical until it is done.
+    const vectors = new VectorIndex(this.embedder.dimensions);
+    this.vectors = vectors;
+    this.vectorsReady = false;
+    const started = Date.now();
+    this.embedding = this.embedItems(index, [...index.liveSlots()].map((s) => index.idAt(s))).then(() => {
+      if (this.vectors !== vectors) return; // a later load took over
+      this.vectorsReady = true;
+      this.options.log?.info({ items: index.size, ms: Date.now() - started, embedder: this.embedder?.name }, 'catalogue embedded; search is hybrid');
+    });
   }
 
   /** Resolves when the catalogue's first embedding (started by the index load) is done; at once without an embedder. */
