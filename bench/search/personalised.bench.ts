@@ -14,16 +14,11 @@ import { createLogger } from '../../src/core/logger.ts';
 import { loadDemoStore } from '../../src/ingest/demo/load-demo-store.ts';
 import { startServer } from '../../src/server/serve.ts';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { flag, latencies } from './latency.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const qps = arg('qps', 200);
-const seconds = arg('seconds', 10);
-const shoppers = arg('shoppers', 400);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} · p95 ${pct(xs, 95).toFixed(2)} · p99 ${pct(xs, 99).toFixed(2)} · max ${Math.max(...xs).toFixed(2)} ms`;
+const qps = flag('qps', 200);
+const seconds = flag('seconds', 10);
+const shoppers = flag('shoppers', 400);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-personal-bench-'));
 const store = await DuckDbStore.open(join(dataDir, 'cartwise.duckdb'));
@@ -78,7 +73,7 @@ const run = (withUser: boolean, offset: number) =>
   new Promise<void>((resolve, reject) => {
     const w = new Worker(CLIENT, { eval: true, workerData: { url: server.url, requests: requests.slice(offset, offset + qps * seconds), qps, total: qps * seconds, key, withUser } });
     w.once('message', (m: { latencies: number[]; errors: string[] }) => {
-      console.log(`${withUser ? 'with userId   ' : 'without userId'} open loop ${qps}/s for ${seconds} s: ${m.latencies.length} ok, ${m.errors.length} errors${m.errors.length ? ` (${[...new Set(m.errors)].slice(0, 3).join(', ')})` : ''}: ${fmt(m.latencies)}`);
+      console.log(`${withUser ? 'with userId   ' : 'without userId'} open loop ${qps}/s for ${seconds} s: ${m.latencies.length} ok, ${m.errors.length} errors${m.errors.length ? ` (${[...new Set(m.errors)].slice(0, 3).join(', ')})` : ''}: ${latencies(m.latencies)}`);
       void w.terminate();
       resolve();
     });

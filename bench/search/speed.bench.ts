@@ -22,19 +22,11 @@ import { buildApp } from '../../src/server/app.ts';
 import { setSearchService } from '../../src/server/routes/search-routes.ts';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { syntheticCatalogue, syntheticQueries } from './synthetic-catalogue.ts';
+import { flag, latencies } from './latency.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const nItems = arg('items', 100_000);
-const qps = arg('qps', 200);
-const seconds = arg('seconds', 10);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
-};
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} · p95 ${pct(xs, 95).toFixed(2)} · p99 ${pct(xs, 99).toFixed(2)} · max ${Math.max(...xs).toFixed(2)} ms`;
+const nItems = flag('items', 100_000);
+const qps = flag('qps', 200);
+const seconds = flag('seconds', 10);
 
 const items = syntheticCatalogue(nItems);
 const queries = syntheticQueries(5000);
@@ -57,7 +49,7 @@ const loadMs = performance.now() - t;
 const bytes = Object.values(artifact.buffers).reduce((a, b) => a + b.byteLength, 0);
 console.log(`artifact ${(bytes / 1e6).toFixed(1)} MB: save ${(saveMs / 1000).toFixed(2)} s, load ${(loadMs / 1000).toFixed(2)} s (${loaded.size.toLocaleString('en-US')} items)`);
 
-const hybrid = arg('hybrid', 0) > 0;
+const hybrid = flag('hybrid', 0) > 0;
 const service = SearchService.withIndex(store, loaded, { recordSearches: false, ...(hybrid ? { embedder: 'hashing' as const } : {}) });
 const engine = await service.ready();
 if (hybrid) {
@@ -74,7 +66,7 @@ for (const q of queries.slice(200, 2200)) {
   inproc.push(performance.now() - s);
 }
 const cpuSearch = process.cpuUsage(cpuSearch0);
-console.log(`in-process search (2,000 queries, facets + highlighting, prefix on): ${fmt(inproc)}; CPU ${((cpuSearch.user + cpuSearch.system) / 1000 / 2000).toFixed(2)} ms/query`);
+console.log(`in-process search (2,000 queries, facets + highlighting, prefix on): ${latencies(inproc)}; CPU ${((cpuSearch.user + cpuSearch.system) / 1000 / 2000).toFixed(2)} ms/query`);
 // Whole-word queries (prefix off) also run the recall stage (feedback + term associations re-order the tail).
 for (const [label, expansion] of [['recall stage on', {}], ['recall stage off', { feedback: false, associations: false }]] as const) {
   const lat: number[] = [];
@@ -85,7 +77,7 @@ for (const [label, expansion] of [['recall stage on', {}], ['recall stage off', 
     lat.push(performance.now() - s);
   }
   const c = process.cpuUsage(c0);
-  console.log(`in-process search (2,000 queries, prefix off, ${label}): ${fmt(lat)}; CPU ${((c.user + c.system) / 1000 / 2000).toFixed(2)} ms/query`);
+  console.log(`in-process search (2,000 queries, prefix off, ${label}): ${latencies(lat)}; CPU ${((c.user + c.system) / 1000 / 2000).toFixed(2)} ms/query`);
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-search-bench-'));
@@ -133,14 +125,14 @@ const drive = (opts: { qps: number; total: number; concurrency: number }) =>
     w.once('error', reject);
   });
 const report = (label: string, r: { latencies: number[]; errors: string[]; seconds: number }, total: number) =>
-  console.log(`${label}: ${total.toLocaleString('en-US')} requests in ${r.seconds.toFixed(1)} s (${(total / r.seconds).toFixed(0)}/s), ${r.errors.length} errors${r.errors.length ? ' (' + [...new Set(r.errors)].slice(0, 3).join(', ') + ')' : ''}: ${r.latencies.length ? fmt(r.latencies) : '–'}`);
+  console.log(`${label}: ${total.toLocaleString('en-US')} requests in ${r.seconds.toFixed(1)} s (${(total / r.seconds).toFixed(0)}/s), ${r.errors.length} errors${r.errors.length ? ' (' + [...new Set(r.errors)].slice(0, 3).join(', ') + ')' : ''}: ${r.latencies.length ? latencies(r.latencies) : '–'}`);
 const closed = await drive({ qps: 0, total: 1000, concurrency: 1 });
 report('HTTP loopback, one client in a loop (service time)', closed, 1000);
 const open = await drive({ qps, total: qps * seconds, concurrency: 0 });
 report(`HTTP loopback, open loop at ${qps}/s offered`, open, qps * seconds);
 await app.close();
 // Last: run before the HTTP part, it left that part's p99 at ~240 ms (2026-11-26; a larger heap's GC, suspected).
-if (arg('vectors', 0) > 0) {
+if (flag('vectors', 0) > 0) {
   const embedder = new HashingEmbedder({ dimensions: 128 }); // what SearchService uses for `hashing`
   const vectors = new VectorIndex(embedder.dimensions);
   const e0 = performance.now();
@@ -160,7 +152,7 @@ if (arg('vectors', 0) > 0) {
         overlap += got.filter((x) => truth.has(x.id)).length / Math.max(1, truth.size);
       }
     }
-    console.log(`per query, embed + ${exact ? 'exact' : 'code-preselected (SimHash, 2% of rows)'} 50 nearest of ${nItems.toLocaleString('en-US')}: ${fmt(lat)}${exact ? '' : `; recall of the exact 50: ${(overlap / 2000).toFixed(3)}`}`);
+    console.log(`per query, embed + ${exact ? 'exact' : 'code-preselected (SimHash, 2% of rows)'} 50 nearest of ${nItems.toLocaleString('en-US')}: ${latencies(lat)}${exact ? '' : `; recall of the exact 50: ${(overlap / 2000).toFixed(3)}`}`);
   }
 }
 
