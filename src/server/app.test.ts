@@ -93,6 +93,7 @@ describe('POST /v1/events', () => {
     const r = await t.app.inject({ method: 'POST', url: '/v1/events', headers: { ...admin, 'content-type': 'application/json' }, payload: big });
     expect(r.statusCode).toBe(413);
     expect(r.json().error.code).toBe('BODY_TOO_LARGE');
+    expect(r.json().error.message).toBe('The request body exceeds the limit of 1,048,576 bytes'); // names the limit (maxBodyBytes)
     const bad = await t.app.inject({ method: 'POST', url: '/v1/events', headers: { ...admin, 'content-type': 'application/json' }, payload: '[{"type":' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_JSON');

@@ -27,13 +27,13 @@ function corsHeaders(origin: string | undefined, allowed: string): Record<string
   };
 }
 
-/** Maps any error to the one response shape `{ error: { code, message, details } }`. */
-export function toCartwiseError(err: unknown): CartwiseError {
+/** Maps any error to the one response shape `{ error: { code, message, details } }`; `bodyLimit` names the limit. */
+export function toCartwiseError(err: unknown, bodyLimit?: number): CartwiseError {
   if (isCartwiseError(err)) return err;
   const e = err as FastifyError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new CartwiseError('BODY_TOO_LARGE', { limitBytes: (e as unknown as { limit?: number }).limit ?? 'the configured' });
+      return new CartwiseError('BODY_TOO_LARGE', { limitBytes: bodyLimit !== undefined ? bodyLimit.toLocaleString('en-US') : 'the configured' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new CartwiseError('VALIDATION_FAILED', { reason: 'send JSON with Content-Type: application/json' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -61,7 +61,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const keys = { adminKey: ctx.config.adminKey, writeKey: ctx.config.writeKey };
 
   app.setErrorHandler((err, req, reply) => {
-    const cw = toCartwiseError(err);
+    const cw = toCartwiseError(err, ctx.config.maxBodyBytes);
     if (cw.status >= 500) req.log.error({ err }, 'request failed');
     void reply.code(cw.status).send(cw.toJSON());
   });
