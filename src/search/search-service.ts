@@ -111,7 +111,8 @@ export class SearchService {
    */
   static withIndex(store: Store, index: SearchIndex, options: SearchServiceOptions = {}): SearchService {
     const s = new SearchService(store, { syncIntervalMs: -1, ...options });
-    s.engine = new SearchEngine(index, { ...options.engine, synonyms: parseSynonyms(options.synonyms ?? []) });
+    s.engine = new SearchEngine(index, options.engine);
+    s.applySynonyms(s.engine);
     s.startEmbedding(index);
     return s;
   }
